@@ -1,0 +1,1 @@
+package org.hermod; public class Hermod { public static void main(String[] a){} }
