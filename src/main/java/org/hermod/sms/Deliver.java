@@ -12,7 +12,8 @@ import java.time.OffsetDateTime;
  * @param concat this part's place in a concatenated message, or null if it stands alone
  */
 public record Deliver(
-        String smsc, String originator, OffsetDateTime serviceCentreTime, Alphabet alphabet, String text, Concat concat) {
+        String smsc, String originator, OffsetDateTime serviceCentreTime,
+        Alphabet alphabet, String text, Concat concat) {
 
     /** The character set of the user data, from TP-DCS (TS 23.038 4). */
     public enum Alphabet { GSM7, EIGHT_BIT, UCS2 }

@@ -60,8 +60,9 @@ public final class Gsm7 {
     public static byte[] toSeptets(String text) {
         int bad = firstUnencodable(text);
         if (bad >= 0) {
+            char c = text.charAt(bad);
             throw new IllegalArgumentException(String.format(
-                    "not in the GSM 7-bit alphabet: '%s' (U+%04X) at index %d", text.charAt(bad), (int) text.charAt(bad), bad));
+                    "not in the GSM 7-bit alphabet: '%s' (U+%04X) at index %d", c, (int) c, bad));
         }
         byte[] septets = new byte[septetCount(text)];
         int n = 0;

@@ -21,6 +21,10 @@ public final class Pdu {
 
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
     private static final Pattern NUMBER = Pattern.compile("\\+?[0-9]{1,20}");
+    private static final int SUBMIT = 0x01;
+    private static final int VALIDITY_RELATIVE = 0x10;
+    private static final int STATUS_REPORT_REQUEST = 0x20;
+    private static final int HEADER_INDICATOR = 0x40;
     private static final int VALIDITY_FOUR_DAYS = 0xAA;
 
     private Pdu() {
@@ -57,7 +61,8 @@ public final class Pdu {
                     ? new byte[] {5, 0, 3, (byte) concatReference, (byte) parts.size(), (byte) (i + 1)}
                     : new byte[0];
             ByteArrayOutputStream tpdu = new ByteArrayOutputStream();
-            tpdu.write(0x01 | 0x10 | (statusReport ? 0x20 : 0) | (concatenated ? 0x40 : 0));
+            tpdu.write(SUBMIT | VALIDITY_RELATIVE
+                    | (statusReport ? STATUS_REPORT_REQUEST : 0) | (concatenated ? HEADER_INDICATOR : 0));
             tpdu.write((messageReference + i) & 0xFF);
             tpdu.writeBytes(recipient);
             tpdu.write(0x00);
@@ -84,7 +89,7 @@ public final class Pdu {
         int dcs = pdu.octet();
         OffsetDateTime time = pdu.timestamp();
         int length = pdu.octet();
-        UserData data = UserData.decode(dcs, (first & 0x40) != 0, length, pdu.rest());
+        UserData data = UserData.decode(dcs, (first & HEADER_INDICATOR) != 0, length, pdu.rest());
         return new Deliver(smsc, originator, time, data.alphabet(), data.text(), data.concat());
     }
 

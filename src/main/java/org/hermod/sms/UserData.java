@@ -48,7 +48,8 @@ record UserData(Alphabet alphabet, String text, Concat concat) {
                 throw new IllegalArgumentException("user data length " + length + " is shorter than its header");
             }
             byte[] body = Arrays.copyOfRange(requireLength(data, length), headerLength, length);
-            text = new String(body, alphabet == Alphabet.UCS2 ? StandardCharsets.UTF_16BE : StandardCharsets.ISO_8859_1);
+            text = new String(body,
+                    alphabet == Alphabet.UCS2 ? StandardCharsets.UTF_16BE : StandardCharsets.ISO_8859_1);
         }
         return new UserData(alphabet, text, concat);
     }
@@ -58,7 +59,8 @@ record UserData(Alphabet alphabet, String text, Concat concat) {
         int group = dcs >> 4;
         if (group <= 0x07) {
             if ((dcs & 0x20) != 0) {
-                throw new IllegalArgumentException(String.format("compressed user data is not supported (DCS 0x%02X)", dcs));
+                throw new IllegalArgumentException(
+                        String.format("compressed user data is not supported (DCS 0x%02X)", dcs));
             }
             int bits = dcs >> 2 & 0x03;
             return bits == 1 ? Alphabet.EIGHT_BIT : bits == 2 ? Alphabet.UCS2 : Alphabet.GSM7;
@@ -85,7 +87,8 @@ record UserData(Alphabet alphabet, String text, Concat concat) {
             if (id == 0x00 && length == 3) {
                 concat = new Concat(data[at] & 0xFF, data[at + 1] & 0xFF, data[at + 2] & 0xFF);
             } else if (id == 0x08 && length == 4) {
-                concat = new Concat((data[at] & 0xFF) << 8 | data[at + 1] & 0xFF, data[at + 2] & 0xFF, data[at + 3] & 0xFF);
+                int reference = (data[at] & 0xFF) << 8 | data[at + 1] & 0xFF;
+                concat = new Concat(reference, data[at + 2] & 0xFF, data[at + 3] & 0xFF);
             }
             i = at + length;
         }

@@ -40,7 +40,8 @@ class Gsm7Test {
 
     @Test
     void encodesBasicAndExtensionCodes() {
-        assertThat(HEX.formatHex(Gsm7.toSeptets("@£$¥\n\rΔ_ÄÖÑÜ§¿äöñüà"))).isEqualTo("000102030A0D10115B5C5D5E5F607B7C7D7E7F");
+        assertThat(HEX.formatHex(Gsm7.toSeptets("@£$¥\n\rΔ_ÄÖÑÜ§¿äöñüà")))
+                .isEqualTo("000102030A0D10115B5C5D5E5F607B7C7D7E7F");
         assertThat(HEX.formatHex(Gsm7.toSeptets("\f^{}\\[~]|€")))
                 .isEqualTo("1B0A1B141B281B291B2F1B3C1B3D1B3E1B401B65");
     }

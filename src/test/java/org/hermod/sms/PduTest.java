@@ -25,7 +25,8 @@ class PduTest {
         Deliver sms = Pdu.parseDeliver("07917283010010F5040BC87238880900F10000993092516195800AE8329BFD4697D9EC37");
         assertThat(sms.smsc()).isEqualTo("+27381000015");
         assertThat(sms.originator()).isEqualTo("27838890001");
-        assertThat(sms.serviceCentreTime()).isEqualTo(OffsetDateTime.of(1999, 3, 29, 15, 16, 59, 0, ZoneOffset.ofHours(2)));
+        assertThat(sms.serviceCentreTime())
+                .isEqualTo(OffsetDateTime.of(1999, 3, 29, 15, 16, 59, 0, ZoneOffset.ofHours(2)));
         assertThat(sms.alphabet()).isEqualTo(Alphabet.GSM7);
         assertThat(sms.text()).isEqualTo("hellohello");
         assertThat(sms.concat()).isNull();
@@ -182,8 +183,10 @@ class PduTest {
         assertThat(report.smsc()).isNull();
         assertThat(report.messageReference()).isEqualTo(0x42);
         assertThat(report.recipient()).isEqualTo("+6391");
-        assertThat(report.serviceCentreTime()).isEqualTo(OffsetDateTime.of(2015, 5, 17, 23, 2, 50, 0, ZoneOffset.ofHours(8)));
-        assertThat(report.dischargeTime()).isEqualTo(OffsetDateTime.of(2015, 4, 18, 23, 2, 50, 0, ZoneOffset.ofHours(6)));
+        assertThat(report.serviceCentreTime())
+                .isEqualTo(OffsetDateTime.of(2015, 5, 17, 23, 2, 50, 0, ZoneOffset.ofHours(8)));
+        assertThat(report.dischargeTime())
+                .isEqualTo(OffsetDateTime.of(2015, 4, 18, 23, 2, 50, 0, ZoneOffset.ofHours(6)));
         assertThat(report.status()).isZero();
     }
 
@@ -224,7 +227,8 @@ class PduTest {
         assertThatThrownBy(() -> Pdu.submit(null, "+46708251358", "", 0, 0, false)).hasMessage("text is empty");
         assertThatThrownBy(() -> Pdu.submit(null, "+4670-825", "hi", 0, 0, false)).hasMessageContaining("phone number");
         assertThatThrownBy(() -> Pdu.submit(null, null, "hi", 0, 0, false)).hasMessageContaining("phone number");
-        assertThatThrownBy(() -> Pdu.submit("smsc", "+46708251358", "hi", 0, 0, false)).hasMessageContaining("phone number");
+        assertThatThrownBy(() -> Pdu.submit("smsc", "+46708251358", "hi", 0, 0, false))
+                .hasMessageContaining("phone number");
         assertThatThrownBy(() -> Pdu.submit(null, "+46708251358", "hi", 256, 0, false)).hasMessageContaining("0..255");
         assertThatThrownBy(() -> Pdu.submit(null, "+46708251358", "hi", 0, -1, false)).hasMessageContaining("0..255");
         assertThatThrownBy(() -> Pdu.submit(null, "+46708251358", "x".repeat(153 * 255 + 1), 0, 0, false))

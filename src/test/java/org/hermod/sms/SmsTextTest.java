@@ -88,6 +88,7 @@ class SmsTextTest {
         assertThat(SmsText.of(SMILE.repeat(35)).segments()).isEqualTo(1);
         SmsText sms = SmsText.of(SMILE.repeat(36));
         assertThat(sms.split()).extracting(String::length).containsExactly(66, 6);
-        assertThat(sms.split()).allSatisfy(p -> assertThat(Character.isHighSurrogate(p.charAt(p.length() - 1))).isFalse());
+        assertThat(sms.split())
+                .allSatisfy(p -> assertThat(Character.isHighSurrogate(p.charAt(p.length() - 1))).isFalse());
     }
 }
