@@ -1,0 +1,152 @@
+package org.hermod;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TimeZone;
+import java.util.UUID;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import org.hermod.api.AdminApi;
+import org.hermod.api.ApiErrors;
+import org.hermod.api.JobsApi;
+import org.hermod.api.SmsApi;
+import org.hermod.api.auth.ApiUsers;
+import org.hermod.api.auth.Passwords;
+import org.hermod.api.auth.Permission;
+import org.hermod.channel.SmsChannel;
+import org.hermod.channel.spool.SpoolChannel;
+import org.hermod.config.Settings;
+import org.hermod.db.Database;
+import org.hermod.db.Jdbc;
+import org.hermod.directory.Directory;
+import org.hermod.jobs.ErrorLog;
+import org.hermod.jobs.JobPolicy;
+import org.hermod.jobs.JobPolicyFactory;
+import org.hermod.jobs.Jobs;
+import org.hermod.mail.Mailer;
+import org.hermod.outbox.Dispatcher;
+import org.hermod.outbox.ErrorReport;
+import org.hermod.outbox.MobilePrefixes;
+import org.hermod.outbox.Outbox;
+import org.hermod.outbox.OutboxMetrics;
+import org.hermod.outbox.OutboxSettings;
+import org.hermod.tenant.Tenants;
+
+/**
+ * Reads and checks the configuration, opens and migrates the database, and binds the beans the routes
+ * refer to. A bad or missing key stops start-up here with a message that names it.
+ */
+public final class HermodConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) {
+        Registry registry = context.getRegistry();
+        Settings settings = new Settings(key -> context.getPropertiesComponent().resolveProperty(key));
+        Clock clock = Optional.ofNullable(registry.lookupByNameAndType("clock", Clock.class)).orElse(Clock.systemUTC());
+        String instanceId = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+
+        OutboxSettings outboxSettings = OutboxSettings.from(settings);
+        HikariDataSource dataSource = Database.open(settings);
+        registry.bind("dataSource", dataSource);
+        Jdbc jdbc = new Jdbc(dataSource);
+
+        Tenants tenants = new Tenants(jdbc, clock);
+        tenants.ensure(settings.string("hermod.tenant.default"), settings.string("hermod.tenant.default"),
+                settings.zone("hermod.tenant.time-zone").getId());
+        ApiUsers users = new ApiUsers(jdbc, clock);
+        String createdPassword = ensureAdmin(settings, users);
+
+        Map<String, SmsChannel> channels = new LinkedHashMap<>();
+        SpoolChannel spool = new SpoolChannel("spool", Path.of(settings.string("hermod.spool.dir")));
+        channels.put(spool.name(), spool);
+        registry.findByType(SmsChannel.class).forEach(c -> channels.put(c.name(), c));
+        if (!channels.containsKey(outboxSettings.defaultChannel())) {
+            throw new org.hermod.config.ConfigException("hermod.outbox.default-channel", "names no channel ('"
+                    + outboxSettings.defaultChannel() + "'); known: " + channels.keySet());
+        }
+
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.bind("metricsRegistry", meters);
+        OutboxMetrics metrics = new OutboxMetrics(meters, jdbc);
+
+        Mailer mailer = new Mailer(context.createProducerTemplate(), settings.bool("hermod.mail.enabled"));
+        MobilePrefixes prefixes = new MobilePrefixes(jdbc);
+        Outbox outbox = new Outbox(jdbc, clock, outboxSettings, tenants, prefixes, channels.keySet());
+        Dispatcher dispatcher = new Dispatcher(jdbc, clock, outboxSettings, tenants, channels, metrics, instanceId);
+        Jobs jobs = new Jobs(jdbc, TimeZone.getTimeZone(settings.zone("hermod.jobs.time-zone")));
+        ErrorLog errorLog = new ErrorLog(jdbc, clock);
+        JobPolicy jobPolicy = new JobPolicy(jobs, errorLog, mailer, clock, 1000);
+        context.addRoutePolicyFactory(new JobPolicyFactory(jobs, jobPolicy));
+
+        registry.bind("outbox", outbox);
+        registry.bind("dispatcher", dispatcher);
+        registry.bind("errorReport", new ErrorReport(jdbc, clock, mailer, settings.string("hermod.outbox.error-mail-to", ""),
+                settings.integer("hermod.outbox.error-mail-max", 1, 10_000)));
+        registry.bind("jobs", jobs);
+        registry.bind("errorLog", errorLog);
+        registry.bind("apiErrors", new ApiErrors(errorLog));
+        registry.bind("smsApi", new SmsApi(users, outbox));
+        registry.bind("jobsApi", new JobsApi(users, jobs, errorLog));
+        registry.bind("adminApi", new AdminApi(users, prefixes, jdbc, tenants, new Directory(jdbc, clock)));
+
+        try {
+            context.addStartupListener(new org.apache.camel.ExtendedStartupListener() {
+                @Override
+                public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+                }
+
+                @Override
+                public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
+                    printBanner(settings, spool, createdPassword);
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
+            @Override
+            public void onContextStopped(CamelContext ctx) {
+                dataSource.close();
+            }
+        });
+    }
+
+    /** Creates the first operator account when there is none; returns the generated password, if any. */
+    private static String ensureAdmin(Settings settings, ApiUsers users) {
+        if (users.any()) {
+            return null;
+        }
+        Optional<String> configured = settings.optional("hermod.admin.password");
+        String password = configured.orElseGet(() -> Passwords.random(20));
+        users.create(settings.string("hermod.admin.user"), null, password, EnumSet.allOf(Permission.class));
+        return configured.isPresent() ? null : password;
+    }
+
+    /** Printed on the console, not logged: the generated password must not end up in log files. */
+    private static void printBanner(Settings settings, SpoolChannel spool, String createdPassword) {
+        String api = "http://" + settings.string("hermod.api.host") + ":" + settings.string("hermod.api.port");
+        StringBuilder sb = new StringBuilder("\n=== Hermod is running ===\n")
+                .append("  database : ").append(settings.string("hermod.db.url").replaceAll("password=[^&;]*", "password=***")).append('\n')
+                .append("  SMS spool: ").append(spool.outgoing().toAbsolutePath()).append('\n')
+                .append("  admin API: ").append(api).append("/api  (OpenAPI: ").append(api).append("/api/openapi.json)\n")
+                .append("  health   : ").append(api).append("/observe/health   metrics: ").append(api).append("/observe/metrics\n");
+        if (createdPassword != null) {
+            sb.append("  First start: created operator '").append(settings.string("hermod.admin.user"))
+                    .append("' with password ").append(createdPassword).append('\n')
+                    .append("  (shown once; set HERMOD_ADMIN_PASSWORD before the first start to choose it)\n");
+        } else {
+            sb.append("  Operator account: '").append(settings.string("hermod.admin.user"))
+                    .append("' (password as set on first start)\n");
+        }
+        System.out.println(sb);
+    }
+}

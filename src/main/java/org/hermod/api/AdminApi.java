@@ -1,0 +1,201 @@
+package org.hermod.api;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.Exchange;
+import org.hermod.Problem;
+import org.hermod.api.auth.ApiUsers;
+import org.hermod.api.auth.Permission;
+import org.hermod.api.auth.Principal;
+import org.hermod.db.Jdbc;
+import org.hermod.directory.Directory;
+import org.hermod.outbox.MobilePrefixes;
+import org.hermod.outbox.PhoneNumbers;
+import org.hermod.tenant.Tenants;
+
+/** Mobile prefixes, SMS text templates, API users and tokens, tenants and directory seeding. */
+public final class AdminApi extends Api {
+
+    private final ApiUsers users;
+    private final MobilePrefixes prefixes;
+    private final Jdbc jdbc;
+    private final Tenants tenants;
+    private final Directory directory;
+
+    public AdminApi(ApiUsers users, MobilePrefixes prefixes, Jdbc jdbc, Tenants tenants, Directory directory) {
+        super(users);
+        this.users = users;
+        this.prefixes = prefixes;
+        this.jdbc = jdbc;
+        this.tenants = tenants;
+        this.directory = directory;
+    }
+
+    public String listPrefixes(Exchange exchange) {
+        caller(exchange);
+        return Json.respond(exchange, 200, prefixes.list());
+    }
+
+    public String addPrefix(Exchange exchange) {
+        caller(exchange).requireOperator().require(Permission.PREFIXES_EDIT);
+        Json.Body b = Json.body(exchange);
+        Integer min = b.integer("minDigits");
+        Integer max = b.integer("maxDigits");
+        long id = prefixes.add(new PhoneNumbers.Prefix(b.requiredString("country"), b.requiredString("countryCode"),
+                b.requiredString("prefix"), min == null ? 0 : min, max == null ? 0 : max), b.string("description"));
+        return Json.respond(exchange, 201, Map.of("id", id));
+    }
+
+    public String deletePrefix(Exchange exchange) {
+        caller(exchange).requireOperator().require(Permission.PREFIXES_EDIT);
+        prefixes.delete(id(exchange, "id"));
+        return Json.respond(exchange, 200, Map.of("deleted", true));
+    }
+
+    public String listTemplates(Exchange exchange) {
+        Principal caller = caller(exchange);
+        String tenant = caller.tenantFor(param(exchange, "tenant"));
+        return Json.respond(exchange, 200, jdbc.query("select name, text from sms_template where tenant_id = ? order by name",
+                rs -> Map.of("name", rs.getString(1), "text", rs.getString(2)), tenant));
+    }
+
+    public String putTemplate(Exchange exchange) {
+        Principal caller = caller(exchange).require(Permission.TEXTS_EDIT);
+        Json.Body b = Json.body(exchange);
+        String tenant = caller.tenantFor(b.string("tenant"));
+        String name = param(exchange, "name");
+        String text = b.requiredString("text");
+        jdbc.tx(c -> {
+            if (Jdbc.update(c, "update sms_template set text = ? where tenant_id = ? and name = ?", text, tenant, name) == 0) {
+                Jdbc.update(c, "insert into sms_template (tenant_id, name, text) values (?, ?, ?)", tenant, name, text);
+            }
+            return null;
+        });
+        return Json.respond(exchange, 200, Map.of("name", name, "text", text));
+    }
+
+    public String deleteTemplate(Exchange exchange) {
+        Principal caller = caller(exchange).require(Permission.TEXTS_EDIT);
+        String tenant = caller.tenantFor(param(exchange, "tenant"));
+        if (jdbc.update("delete from sms_template where tenant_id = ? and name = ?", tenant, param(exchange, "name")) == 0) {
+            throw Problem.notFound("template " + param(exchange, "name"));
+        }
+        return Json.respond(exchange, 200, Map.of("deleted", true));
+    }
+
+    public String listUsers(Exchange exchange) {
+        Principal caller = caller(exchange).require(Permission.USERS_EDIT);
+        return Json.respond(exchange, 200, users.list(caller.tenantFilter(param(exchange, "tenant"))));
+    }
+
+    public String createUser(Exchange exchange) {
+        Principal caller = caller(exchange).require(Permission.USERS_EDIT);
+        Json.Body b = Json.body(exchange);
+        String tenant = caller.operator() ? b.string("tenant") : caller.tenantFor(b.string("tenant"));
+        if (tenant != null && tenants.find(tenant).isEmpty()) {
+            throw Problem.badRequest("tenant", "unknown tenant '" + tenant + "'");
+        }
+        Set<Permission> permissions = EnumSet.noneOf(Permission.class);
+        List<String> asked = b.strings("permissions");
+        for (int i = 0; i < asked.size(); i++) {
+            try {
+                Permission p = Permission.of(asked.get(i));
+                if (!caller.permissions().contains(p)) {
+                    throw new Problem(Problem.Kind.FORBIDDEN, "permissions[" + i + "]", "cannot grant " + p.key
+                            + " which you do not have");
+                }
+                permissions.add(p);
+            } catch (IllegalArgumentException e) {
+                throw Problem.badRequest("permissions[" + i + "]", e.getMessage());
+            }
+        }
+        String username = b.requiredString("username");
+        users.create(username, tenant, b.requiredString("password"), permissions);
+        return Json.respond(exchange, 201, users.find(username));
+    }
+
+    /** Creates an API token for the caller; the token is shown once and stored only as a digest. */
+    public String createToken(Exchange exchange) {
+        Principal caller = caller(exchange);
+        String name = Json.body(exchange).requiredString("name");
+        return Json.respond(exchange, 201, Map.of("token", users.createToken(caller.username(), name), "name", name));
+    }
+
+    public String createTenant(Exchange exchange) {
+        caller(exchange).requireOperator().require(Permission.USERS_EDIT);
+        Json.Body b = Json.body(exchange);
+        String id = b.requiredString("id");
+        if (!id.matches("[a-z0-9][a-z0-9-]{0,63}")) {
+            throw Problem.badRequest("id", "lower-case letters, digits and -, at most 64");
+        }
+        String zone = b.string("timeZone") == null ? "UTC" : b.string("timeZone");
+        try {
+            java.time.ZoneId.of(zone);
+        } catch (RuntimeException e) {
+            throw Problem.badRequest("timeZone", "unknown time zone '" + zone + "'");
+        }
+        tenants.ensure(id, b.string("name") == null ? id : b.string("name"), zone);
+        String start = b.string("quietStart");
+        String end = b.string("quietEnd");
+        if (start != null || end != null) {
+            try {
+                tenants.setQuietHours(id, java.time.LocalTime.parse(start), java.time.LocalTime.parse(end));
+            } catch (RuntimeException e) {
+                throw Problem.badRequest("quietStart", "quietStart and quietEnd must both be times like 21:00");
+            }
+        }
+        return Json.respond(exchange, 201, tenants.find(id).orElseThrow());
+    }
+
+    public String saveDirectoryUsers(Exchange exchange) {
+        Principal caller = caller(exchange).require(Permission.DIRECTORY_EDIT);
+        Json.Body b = Json.body(exchange);
+        String tenant = caller.tenantFor(b.string("tenant"));
+        var array = b.node().get("users");
+        if (array == null || !array.isArray()) {
+            throw Problem.badRequest("users", "must be an array of users");
+        }
+        List<Directory.User> list = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            Json.Body u = new Json.Body(array.get(i));
+            String f = "users[" + i + "].";
+            try {
+                list.add(new Directory.User(u.requiredString("sisId"), u.string("account"), u.string("givenName"),
+                        u.string("familyName"), u.string("role"), u.string("mobile"), u.string("email"),
+                        date("startDate", u.string("startDate")), date("endDate", u.string("endDate"))));
+            } catch (Problem p) {
+                throw Problem.badRequest(f + p.field(), p.getMessage().substring(p.field().length() + 2));
+            }
+        }
+        directory.saveUsers(tenant, "api", list);
+        return Json.respond(exchange, 200, Map.of("saved", list.size()));
+    }
+
+    public String saveDirectoryGroup(Exchange exchange) {
+        Principal caller = caller(exchange).require(Permission.DIRECTORY_EDIT);
+        Json.Body b = Json.body(exchange);
+        String tenant = caller.tenantFor(b.string("tenant"));
+        String kind = b.string("kind") == null ? "CLASS" : b.string("kind").toUpperCase();
+        if (!List.of("CLASS", "TEAM", "OTHER").contains(kind)) {
+            throw Problem.badRequest("kind", "must be CLASS, TEAM or OTHER");
+        }
+        directory.saveGroup(tenant, "api", new Directory.Group(b.requiredString("sisId"), b.requiredString("name"), kind,
+                b.string("school"), b.string("session"), b.strings("members")));
+        return Json.respond(exchange, 200, Map.of("saved", b.string("sisId")));
+    }
+
+    private static LocalDate date(String field, String raw) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(raw);
+        } catch (RuntimeException e) {
+            throw Problem.badRequest(field, "must be a date like 2026-07-31, was '" + raw + "'");
+        }
+    }
+}

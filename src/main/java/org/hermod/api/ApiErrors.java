@@ -1,0 +1,47 @@
+package org.hermod.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.hermod.Problem;
+import org.hermod.jobs.ErrorLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin API's error handler (the {@code onException} of routes/api.camel.yaml): a {@link Problem}
+ * becomes its 4xx answer naming the field; anything else is a 500 with an error id that is also in the
+ * error log. (Scheduled routes record their failures through their job policy.)
+ */
+public final class ApiErrors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+
+    private final ErrorLog errorLog;
+
+    public ApiErrors(ErrorLog errorLog) {
+        this.errorLog = errorLog;
+    }
+
+    public Object handle(Exchange exchange) {
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (e instanceof Problem p) {
+            body.put("error", p.getMessage());
+            if (p.field() != null) {
+                body.put("field", p.field());
+            }
+            String json = Json.respond(exchange, p.kind().status, body);
+            if (p.kind() == Problem.Kind.UNAUTHENTICATED) {
+                exchange.getMessage().setHeader("WWW-Authenticate", "Basic realm=\"hermod\"");
+            }
+            return json;
+        }
+        String id = UUID.randomUUID().toString();
+        LOG.error("API error {} in {}", id, exchange.getFromRouteId(), e);
+        errorLog.record(exchange.getFromRouteId(), "API error " + id + ": " + e);
+        body.put("error", "internal error " + id + " (see the error log)");
+        return Json.respond(exchange, 500, body);
+    }
+}

@@ -1,0 +1,125 @@
+package org.hermod.api.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.hermod.Problem;
+import org.hermod.db.Jdbc;
+
+/**
+ * API accounts and their authentication: HTTP Basic (password checked against its PBKDF2 hash) or
+ * Bearer tokens (looked up by SHA-256). A successful Basic check is remembered for a minute, keyed by a
+ * digest of the header, so a client does not pay the deliberate cost of PBKDF2 on every call.
+ */
+public final class ApiUsers {
+
+    private static final long CACHE_NANOS = 60_000_000_000L;
+
+    private record Cached(Principal principal, long at) {
+    }
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+    private final Map<String, Cached> verified = new ConcurrentHashMap<>();
+
+    public ApiUsers(Jdbc jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    public Principal authenticate(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            throw unauthenticated("credentials required (HTTP Basic or Bearer token)");
+        }
+        if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String token = authorization.substring(7).trim();
+            return jdbc.query("select u.* from api_token t join api_user u on u.username = t.username "
+                    + "where t.token_hash = ?", ApiUsers::map, Passwords.sha256(token)).stream().findFirst()
+                    .orElseThrow(() -> unauthenticated("unknown token"));
+        }
+        if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String key = Passwords.sha256(authorization);
+            Cached cached = verified.get(key);
+            if (cached != null && System.nanoTime() - cached.at() < CACHE_NANOS) {
+                return cached.principal();
+            }
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw unauthenticated("malformed Basic credentials");
+            }
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                throw unauthenticated("malformed Basic credentials");
+            }
+            String username = decoded.substring(0, colon);
+            String password = decoded.substring(colon + 1);
+            List<String> hashes = jdbc.query("select password_hash from api_user where username = ?",
+                    rs -> rs.getString(1), username);
+            if (hashes.isEmpty() || !Passwords.matches(password, hashes.get(0))) {
+                throw unauthenticated("wrong user name or password");
+            }
+            Principal principal = find(username);
+            verified.put(key, new Cached(principal, System.nanoTime()));
+            return principal;
+        }
+        throw unauthenticated("unsupported authorization scheme");
+    }
+
+    private static Problem unauthenticated(String why) {
+        return new Problem(Problem.Kind.UNAUTHENTICATED, null, why);
+    }
+
+    public boolean any() {
+        return !jdbc.query("select username from api_user", rs -> rs.getString(1)).isEmpty();
+    }
+
+    public Principal find(String username) {
+        return jdbc.query("select * from api_user where username = ?", ApiUsers::map, username).stream().findFirst()
+                .orElseThrow(() -> Problem.notFound("user " + username));
+    }
+
+    public List<Principal> list(String tenant) {
+        return tenant == null ? jdbc.query("select * from api_user order by username", ApiUsers::map)
+                : jdbc.query("select * from api_user where tenant_id = ? order by username", ApiUsers::map, tenant);
+    }
+
+    public void create(String username, String tenant, String password, Set<Permission> permissions) {
+        if (!username.matches("[A-Za-z0-9._@-]{2,128}")) {
+            throw Problem.badRequest("username", "2 to 128 letters, digits or . _ @ -");
+        }
+        if (password.length() < 12) {
+            throw Problem.badRequest("password", "must have at least 12 characters");
+        }
+        if (!jdbc.query("select username from api_user where username = ?", rs -> rs.getString(1), username).isEmpty()) {
+            throw new Problem(Problem.Kind.CONFLICT, "username", "user " + username + " exists already");
+        }
+        jdbc.update("insert into api_user (username, tenant_id, password_hash, permissions, created_at) values (?, ?, ?, ?, ?)",
+                username, tenant, Passwords.hash(password),
+                permissions.stream().map(p -> p.key).sorted().collect(Collectors.joining(",")), clock.instant());
+        verified.clear();
+    }
+
+    /** Creates a token for the user and returns it; only its digest is stored. */
+    public String createToken(String username, String name) {
+        String token = "hmd_" + Passwords.random(40);
+        jdbc.update("insert into api_token (token_hash, username, name, created_at) values (?, ?, ?, ?)",
+                Passwords.sha256(token), username, name, clock.instant());
+        return token;
+    }
+
+    private static Principal map(java.sql.ResultSet rs) throws java.sql.SQLException {
+        Set<Permission> permissions = EnumSet.noneOf(Permission.class);
+        Arrays.stream(rs.getString("permissions").split(",")).filter(s -> !s.isBlank())
+                .forEach(p -> permissions.add(Permission.of(p)));
+        return new Principal(rs.getString("username"), rs.getString("tenant_id"), permissions);
+    }
+}

@@ -1,0 +1,26 @@
+package org.hermod.channel;
+
+/** What happened to one SMS handed to a channel. */
+public record SendOutcome(long id, Result result, String providerId, String error) {
+
+    public enum Result {
+        /** Accepted by the channel or the provider. */
+        SENT,
+        /** Not sent this time, may succeed later (throttled, link down, timeout). */
+        RETRY,
+        /** Will never succeed as it is (invalid destination, rejected text). */
+        FAILED
+    }
+
+    public static SendOutcome sent(long id, String providerId) {
+        return new SendOutcome(id, Result.SENT, providerId, null);
+    }
+
+    public static SendOutcome retry(long id, String reason) {
+        return new SendOutcome(id, Result.RETRY, null, reason);
+    }
+
+    public static SendOutcome failed(long id, String reason) {
+        return new SendOutcome(id, Result.FAILED, null, reason);
+    }
+}

@@ -1,0 +1,15 @@
+package org.hermod.channel;
+
+import java.util.List;
+
+/**
+ * A way out for SMS: the smstools3 spool, SMPP, a web SMS API, a GSM modem. The dispatcher hands a channel
+ * a claimed batch and gets one {@link SendOutcome} per SMS back, in any order; a channel may pipeline the
+ * batch internally (an SMPP window) but must return only when every SMS of the batch has an outcome.
+ */
+public interface SmsChannel {
+
+    String name();
+
+    List<SendOutcome> send(List<OutgoingSms> batch);
+}

@@ -1,0 +1,66 @@
+package org.hermod.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import org.flywaydb.core.Flyway;
+import org.hermod.config.Settings;
+
+/** The connection pool and the schema migrations; plus the two conversions every repository needs. */
+public final class Database {
+
+    private Database() {
+    }
+
+    /** Opens the pool for {@code hermod.db.*} and migrates the schema to the latest version. */
+    public static HikariDataSource open(Settings settings) {
+        String url = settings.string("hermod.db.url");
+        if (url.startsWith("jdbc:h2:file:")) {
+            createParent(url.substring("jdbc:h2:file:".length()).split(";")[0]);
+        }
+        if (url.startsWith("jdbc:postgresql:") && !url.contains("reWriteBatchedInserts")) {
+            url += (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(settings.string("hermod.db.user", ""));
+        config.setPassword(settings.string("hermod.db.password", ""));
+        config.setMaximumPoolSize(settings.integer("hermod.db.pool-size", 1, 200));
+        config.setPoolName("hermod-db");
+        HikariDataSource dataSource = new HikariDataSource(config);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        return dataSource;
+    }
+
+    public static boolean isPostgres(String url) {
+        return url.startsWith("jdbc:postgresql:");
+    }
+
+    private static void createParent(String file) {
+        try {
+            Path parent = Path.of(file).toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Cannot create the database folder for " + file, e);
+        }
+    }
+
+    /** Instants are stored as UTC wall time in plain {@code timestamp} columns, independent of the JVM zone. */
+    public static LocalDateTime ts(Instant instant) {
+        return instant == null ? null : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    public static Instant instant(ResultSet rs, String column) throws SQLException {
+        LocalDateTime value = rs.getObject(column, LocalDateTime.class);
+        return value == null ? null : value.toInstant(ZoneOffset.UTC);
+    }
+
+}

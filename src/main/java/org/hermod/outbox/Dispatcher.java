@@ -1,0 +1,284 @@
+package org.hermod.outbox;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.hermod.channel.OutgoingSms;
+import org.hermod.channel.SendOutcome;
+import org.hermod.channel.SmsChannel;
+import org.hermod.db.Database;
+import org.hermod.db.Jdbc;
+import org.hermod.sms.SmsText;
+import org.hermod.tenant.Tenants;
+import org.hermod.tenant.Tenants.Tenant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims queued SMS in batches and sends them through their channel. The claim is one statement with
+ * {@code FOR UPDATE SKIP LOCKED}, so several Hermod processes on one database never claim the same SMS;
+ * outcomes are written back in one JDBC batch. Expiry (max age, send-before) and quiet hours are checked
+ * on every attempt, after the claim and before the channel.
+ *
+ * <p>At most one batch per dispatching process is "in flight" (claimed, maybe handed to the channel, outcome
+ * not yet stored). If the process dies, those SMS stay in SENDING until their claim times out and are then
+ * resent or marked UNKNOWN ({@code hermod.outbox.in-doubt}); that batch bounds the possible duplicates.
+ */
+public final class Dispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    private static final AtomicLong CLAIMS = new AtomicLong();
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+    private final OutboxSettings settings;
+    private final Tenants tenants;
+    private final Map<String, SmsChannel> channels;
+    private final OutboxMetrics metrics;
+    private final String instanceId;
+
+    public Dispatcher(Jdbc jdbc, Clock clock, OutboxSettings settings, Tenants tenants, Map<String, SmsChannel> channels,
+                      OutboxMetrics metrics, String instanceId) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.settings = settings;
+        this.tenants = tenants;
+        this.channels = channels;
+        this.metrics = metrics;
+        this.instanceId = instanceId;
+    }
+
+    /**
+     * Sends what is due on one channel, batch after batch, until nothing is due. {@code tenantFilter} is the
+     * job's tenant list (comma separated, empty for all). Returns how many SMS were handled.
+     */
+    public int dispatch(String channelName, String tenantFilter) {
+        SmsChannel channel = channels.get(channelName);
+        if (channel == null) {
+            throw new IllegalArgumentException("No SMS channel named '" + channelName + "'");
+        }
+        List<String> onlyTenants = tenantFilter == null || tenantFilter.isBlank() ? List.of()
+                : List.of(tenantFilter.split("\\s*,\\s*"));
+        Map<String, Tenant> tenantSettings = tenants.all();
+        int handled = 0;
+        long started = System.nanoTime();
+        while (true) {
+            String token = instanceId + "-" + CLAIMS.incrementAndGet();
+            List<Claimed> batch = claim(channelName, onlyTenants, token);
+            if (batch.isEmpty()) {
+                break;
+            }
+            handled += process(channel, batch, token, tenantSettings);
+            throttle(handled, started);
+        }
+        return handled;
+    }
+
+    private record Claimed(long id, String tenant, String recipient, String text, int priority, Instant createdAt,
+                           Instant sendBefore, int attempts) {
+    }
+
+    private List<Claimed> claim(String channel, List<String> onlyTenants, String token) {
+        Instant now = clock.instant();
+        String tenantClause = onlyTenants.isEmpty() ? ""
+                : " and tenant_id in (" + String.join(",", onlyTenants.stream().map(t -> "?").toList()) + ")";
+        List<Object> args = new ArrayList<>(List.of(token, now, channel, now));
+        args.addAll(onlyTenants);
+        args.add(settings.batchSize());
+        return jdbc.tx(c -> {
+            int claimed = Jdbc.update(c, "update sms set status = 'SENDING', claimed_by = ?, claimed_at = ?, "
+                    + "attempts = attempts + 1 where id in (select id from sms where status = 'QUEUED' and channel = ? "
+                    + "and next_attempt_at <= ?" + tenantClause + " order by priority, next_attempt_at, id limit ? "
+                    + "for update skip locked)", args.toArray());
+            if (claimed == 0) {
+                return List.of();
+            }
+            return Jdbc.query(c, "select id, tenant_id, recipient, text, priority, created_at, send_before, attempts "
+                    + "from sms where claimed_by = ? and status = 'SENDING' order by priority, id", rs -> new Claimed(
+                    rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                    Database.instant(rs, "created_at"), Database.instant(rs, "send_before"), rs.getInt(8)), token);
+        });
+    }
+
+    private int process(SmsChannel channel, List<Claimed> batch, String token, Map<String, Tenant> tenantSettings) {
+        Instant now = clock.instant();
+        Instant oldest = now.minus(settings.maxAge());
+        List<Update> updates = new ArrayList<>(batch.size());
+        List<OutgoingSms> toSend = new ArrayList<>(batch.size());
+        Map<Long, Claimed> byId = new java.util.HashMap<>();
+        for (Claimed sms : batch) {
+            byId.put(sms.id(), sms);
+            Tenant tenant = tenantSettings.get(sms.tenant());
+            Instant allowed = sms.priority() == Priority.EMERGENCY.ordinal() || tenant == null ? now
+                    : tenant.quietHours().nextAllowed(now);
+            if (sms.createdAt().isBefore(oldest)) {
+                updates.add(Update.done(sms.id(), SmsStatus.EXPIRED, now, "not sent: older than "
+                        + settings.maxAge().toDays() + " days (hermod.outbox.max-age)"));
+            } else if (sms.sendBefore() != null && now.isAfter(sms.sendBefore())) {
+                updates.add(Update.done(sms.id(), SmsStatus.EXPIRED, now, "not sent: send-before " + sms.sendBefore()
+                        + " passed"));
+            } else if (allowed.isAfter(now)) {
+                updates.add(Update.postpone(sms.id(), allowed, null, true));
+            } else {
+                toSend.add(new OutgoingSms(sms.id(), sms.tenant(), sms.recipient(), SmsText.of(sms.text()), sms.priority()));
+            }
+        }
+        int sent = 0;
+        int failed = 0;
+        for (SendOutcome outcome : sendSafely(channel, toSend)) {
+            Claimed sms = byId.get(outcome.id());
+            switch (outcome.result()) {
+                case SENT -> {
+                    updates.add(Update.sent(outcome.id(), now, outcome.providerId()));
+                    sent++;
+                }
+                case FAILED -> {
+                    updates.add(Update.done(outcome.id(), SmsStatus.FAILED, now, outcome.error()));
+                    failed++;
+                }
+                case RETRY -> {
+                    if (sms.attempts() >= settings.maxAttempts()) {
+                        updates.add(Update.done(outcome.id(), SmsStatus.FAILED, now, "gave up after "
+                                + sms.attempts() + " attempts: " + outcome.error()));
+                        failed++;
+                    } else {
+                        updates.add(Update.postpone(outcome.id(), now.plus(settings.backoff(sms.attempts())),
+                                outcome.error(), false));
+                    }
+                }
+            }
+        }
+        store(updates, token);
+        metrics.sent(channel.name(), sent);
+        metrics.failed(channel.name(), failed);
+        LOG.debug("Channel {}: batch of {} claimed, {} sent, {} failed", channel.name(), batch.size(), sent, failed);
+        return batch.size();
+    }
+
+    /** A channel that throws must not leave its batch in SENDING: every SMS of it is retried. */
+    private static List<SendOutcome> sendSafely(SmsChannel channel, List<OutgoingSms> toSend) {
+        if (toSend.isEmpty()) {
+            return List.of();
+        }
+        try {
+            List<SendOutcome> outcomes = channel.send(toSend);
+            if (outcomes.size() == toSend.size()) {
+                return outcomes;
+            }
+            LOG.error("Channel {} returned {} outcomes for {} SMS; retrying those without one", channel.name(),
+                    outcomes.size(), toSend.size());
+            java.util.Set<Long> seen = new java.util.HashSet<>();
+            List<SendOutcome> all = new ArrayList<>(outcomes);
+            outcomes.forEach(o -> seen.add(o.id()));
+            toSend.stream().filter(s -> !seen.contains(s.id()))
+                    .forEach(s -> all.add(SendOutcome.retry(s.id(), "channel gave no outcome")));
+            return all;
+        } catch (RuntimeException e) {
+            LOG.error("Channel {} failed on a batch of {}: {}", channel.name(), toSend.size(), e.toString());
+            return toSend.stream().map(s -> SendOutcome.retry(s.id(), "channel error: " + e.getMessage())).toList();
+        }
+    }
+
+    private record Update(long id, SmsStatus status, Instant sentAt, String providerId, String error,
+                          Instant nextAttemptAt, Instant doneAt, int attemptCorrection) {
+        static Update sent(long id, Instant at, String providerId) {
+            return new Update(id, SmsStatus.SENT, at, providerId, null, null, null, 0);
+        }
+
+        static Update done(long id, SmsStatus status, Instant at, String error) {
+            return new Update(id, status, null, null, error, null, at, 0);
+        }
+
+        /** Back to the queue; a quiet-hours postponement does not count as an attempt. */
+        static Update postpone(long id, Instant next, String error, boolean notAnAttempt) {
+            return new Update(id, SmsStatus.QUEUED, null, null, error, next, null, notAnAttempt ? -1 : 0);
+        }
+    }
+
+    private void store(List<Update> updates, String token) {
+        jdbc.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("update sms set status = ?, sent_at = coalesce(?, sent_at), "
+                    + "provider_id = coalesce(?, provider_id), error = ?, next_attempt_at = coalesce(?, next_attempt_at), "
+                    + "done_at = ?, attempts = attempts + ?, claimed_by = null, claimed_at = null "
+                    + "where id = ? and claimed_by = ?")) {
+                for (Update u : updates) {
+                    ps.setString(1, u.status().name());
+                    setTimestamp(ps, 2, u.sentAt());
+                    ps.setString(3, u.providerId());
+                    ps.setString(4, u.error() == null ? null : truncate(u.error()));
+                    setTimestamp(ps, 5, u.nextAttemptAt());
+                    setTimestamp(ps, 6, u.doneAt());
+                    ps.setInt(7, u.attemptCorrection());
+                    ps.setLong(8, u.id());
+                    ps.setString(9, token);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    private static void setTimestamp(PreparedStatement ps, int index, Instant instant) throws SQLException {
+        if (instant == null) {
+            ps.setNull(index, Types.TIMESTAMP);
+        } else {
+            ps.setObject(index, Database.ts(instant), Types.TIMESTAMP);
+        }
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= 1000 ? s : s.substring(0, 1000);
+    }
+
+    private void throttle(int handled, long startedNanos) {
+        if (settings.maxRatePerSecond() <= 0) {
+            return;
+        }
+        long dueNanos = handled * 1_000_000_000L / settings.maxRatePerSecond();
+        long waitMillis = (dueNanos - (System.nanoTime() - startedNanos)) / 1_000_000;
+        if (waitMillis > 0) {
+            try {
+                Thread.sleep(waitMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * SMS still in SENDING after the claim timeout belonged to a process that died mid-send: they may or may
+     * not have left. Depending on {@code hermod.outbox.in-doubt} they are queued again or marked UNKNOWN;
+     * either way the decision is written into the SMS's error text and logged.
+     */
+    public int recoverInDoubt() {
+        Instant now = clock.instant();
+        Instant staleBefore = now.minus(settings.claimTimeout());
+        int n = settings.inDoubt() == OutboxSettings.InDoubt.RESEND
+                ? jdbc.update("update sms set status = 'QUEUED', claimed_by = null, claimed_at = null, next_attempt_at = ?, "
+                        + "error = 'in doubt after a crash while sending: queued again, may arrive twice' "
+                        + "where status = 'SENDING' and claimed_at < ?", now, staleBefore)
+                : jdbc.update("update sms set status = 'UNKNOWN', claimed_by = null, done_at = ?, "
+                        + "error = 'in doubt after a crash while sending: may or may not have been sent; not resent' "
+                        + "where status = 'SENDING' and claimed_at < ?", now, staleBefore);
+        if (n > 0) {
+            LOG.warn("{} SMS were in SENDING when a process stopped; {}", n,
+                    settings.inDoubt() == OutboxSettings.InDoubt.RESEND ? "queued again" : "marked UNKNOWN");
+        }
+        return n;
+    }
+
+    /** Queued SMS past their max age or send-before become EXPIRED even when their channel is down. */
+    public int expire() {
+        Instant now = clock.instant();
+        return jdbc.update("update sms set status = 'EXPIRED', done_at = ?, error = 'not sent: older than max-age "
+                + "or past send-before' where status = 'QUEUED' and (created_at < ? or send_before < ?)",
+                now, now.minus(settings.maxAge()), now);
+    }
+}

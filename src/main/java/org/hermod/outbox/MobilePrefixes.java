@@ -1,0 +1,56 @@
+package org.hermod.outbox;
+
+import java.util.List;
+import org.hermod.Problem;
+import org.hermod.db.Jdbc;
+
+/** The table of valid mobile prefixes per country (seed 002, "Vorwahlen"). */
+public final class MobilePrefixes {
+
+    public record Row(long id, PhoneNumbers.Prefix prefix, String description) {
+    }
+
+    private final Jdbc jdbc;
+
+    public MobilePrefixes(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public List<Row> list() {
+        return jdbc.query("select * from mobile_prefix order by prefix", rs -> new Row(rs.getLong("id"),
+                new PhoneNumbers.Prefix(rs.getString("country"), rs.getString("country_code"), rs.getString("prefix"),
+                        rs.getInt("min_digits"), rs.getInt("max_digits")), rs.getString("description")));
+    }
+
+    public PhoneNumbers phoneNumbers(String defaultCountryCode) {
+        return new PhoneNumbers(defaultCountryCode, list().stream().map(Row::prefix).toList());
+    }
+
+    public long add(PhoneNumbers.Prefix p, String description) {
+        if (!p.prefix().matches("\\+\\d{2,12}")) {
+            throw Problem.badRequest("prefix", "must be + followed by 2 to 12 digits, was '" + p.prefix() + "'");
+        }
+        if (!p.countryCode().matches("\\d{1,3}") || !p.prefix().startsWith("+" + p.countryCode())) {
+            throw Problem.badRequest("countryCode", "must be the 1 to 3 digits the prefix starts with");
+        }
+        if (!p.country().matches("[A-Z]{2}")) {
+            throw Problem.badRequest("country", "must be an ISO 3166 code like DK");
+        }
+        if (p.minDigits() < 7 || p.maxDigits() > 15 || p.minDigits() > p.maxDigits()) {
+            throw Problem.badRequest("minDigits", "digits must satisfy 7 <= minDigits <= maxDigits <= 15");
+        }
+        if (!jdbc.query("select id from mobile_prefix where prefix = ?", rs -> rs.getLong(1), p.prefix()).isEmpty()) {
+            throw new Problem(Problem.Kind.CONFLICT, "prefix", "prefix " + p.prefix() + " exists already");
+        }
+        jdbc.update("insert into mobile_prefix (country, country_code, prefix, min_digits, max_digits, description) "
+                + "values (?, ?, ?, ?, ?, ?)", p.country(), p.countryCode(), p.prefix(), p.minDigits(), p.maxDigits(),
+                description);
+        return jdbc.query("select id from mobile_prefix where prefix = ?", rs -> rs.getLong(1), p.prefix()).get(0);
+    }
+
+    public void delete(long id) {
+        if (jdbc.update("delete from mobile_prefix where id = ?", id) == 0) {
+            throw Problem.notFound("prefix " + id);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package org.hermod.tenant;
+
+import java.time.Clock;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.hermod.db.Jdbc;
+import org.hermod.outbox.QuietHours;
+
+/** The tenants (schools, organisations) and their settings. */
+public final class Tenants {
+
+    public record Tenant(String id, String name, ZoneId zone, QuietHours quietHours) {
+    }
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+
+    public Tenants(Jdbc jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    public Optional<Tenant> find(String id) {
+        return jdbc.query("select * from tenant where id = ?", rs -> map(rs), id).stream().findFirst();
+    }
+
+    public Map<String, Tenant> all() {
+        return jdbc.query("select * from tenant", Tenants::map).stream()
+                .collect(Collectors.toMap(Tenant::id, Function.identity()));
+    }
+
+    /** Creates the tenant if it does not exist yet. */
+    public void ensure(String id, String name, String zone) {
+        jdbc.tx(c -> {
+            if (Jdbc.query(c, "select id from tenant where id = ?", rs -> rs.getString(1), id).isEmpty()) {
+                Jdbc.update(c, "insert into tenant (id, name, time_zone, created_at) values (?, ?, ?, ?)",
+                        id, name, zone, clock.instant());
+            }
+            return null;
+        });
+    }
+
+    public void setQuietHours(String id, LocalTime start, LocalTime end) {
+        jdbc.update("update tenant set quiet_start = ?, quiet_end = ? where id = ?", start, end, id);
+    }
+
+    private static Tenant map(java.sql.ResultSet rs) throws java.sql.SQLException {
+        ZoneId zone = ZoneId.of(rs.getString("time_zone"));
+        LocalTime start = rs.getObject("quiet_start", LocalTime.class);
+        LocalTime end = rs.getObject("quiet_end", LocalTime.class);
+        return new Tenant(rs.getString("id"), rs.getString("name"), zone, new QuietHours(zone, start, end));
+    }
+}
