@@ -1,6 +1,7 @@
 package org.hermod;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
@@ -74,8 +75,12 @@ public final class HermodConfiguration implements CamelConfiguration {
                     + outboxSettings.defaultChannel() + "'); known: " + channels.keySet());
         }
 
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.bind("metricsRegistry", meters);
+        // the registry camel-observability-services serves on /observe/metrics (it binds it as "metricsRegistry")
+        MeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind("metricsRegistry", meters);
+        }
         OutboxMetrics metrics = new OutboxMetrics(meters, jdbc);
 
         Mailer mailer = new Mailer(context.createProducerTemplate(), settings.bool("hermod.mail.enabled"));

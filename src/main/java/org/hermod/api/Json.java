@@ -41,6 +41,9 @@ public final class Json {
 
     /** The request body as an object; an empty body is an empty object. */
     public static Body body(Exchange exchange) {
+        if (exchange.getMessage().getBody() instanceof java.util.Map) {
+            throw Problem.badRequest("body", "must be JSON sent with Content-Type: application/json");
+        }
         String raw = exchange.getMessage().getBody(String.class);
         if (raw == null || raw.isBlank()) {
             return new Body(MAPPER.createObjectNode());
