@@ -29,6 +29,8 @@ import org.hermod.config.Settings;
 import org.hermod.db.Database;
 import org.hermod.db.Jdbc;
 import org.hermod.directory.Directory;
+import org.hermod.inbound.Inbound;
+import org.hermod.inbound.KeywordHandler;
 import org.hermod.jobs.ErrorLog;
 import org.hermod.jobs.JobPolicy;
 import org.hermod.jobs.JobPolicyFactory;
@@ -92,6 +94,8 @@ public final class HermodConfiguration implements CamelConfiguration {
         JobPolicy jobPolicy = new JobPolicy(jobs, errorLog, mailer, clock, 1000);
         context.addRoutePolicyFactory(new JobPolicyFactory(jobs, jobPolicy));
 
+        registry.bind("inbound", new Inbound(jdbc, clock, mailer, settings.string("hermod.inbound.forward-to", ""),
+                registry.findByType(KeywordHandler.class)));
         registry.bind("outbox", outbox);
         registry.bind("dispatcher", dispatcher);
         registry.bind("errorReport", new ErrorReport(jdbc, clock, mailer, settings.string("hermod.outbox.error-mail-to", ""),
