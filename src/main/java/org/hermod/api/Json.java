@@ -22,7 +22,8 @@ public final class Json {
             .registerModule(new SimpleModule()
                     .addSerializer(Instant.class, ToStringSerializer.instance)
                     .addSerializer(LocalDate.class, ToStringSerializer.instance)
-                    .addSerializer(LocalTime.class, ToStringSerializer.instance));
+                    .addSerializer(LocalTime.class, ToStringSerializer.instance)
+                    .addSerializer(java.time.ZoneId.class, ToStringSerializer.instance));
 
     private Json() {
     }

@@ -1,0 +1,126 @@
+package org.hermod.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.hermod.testing.HermodApp;
+import org.hermod.testing.Http;
+import org.hermod.testing.TestDatabases;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Authentication on every operation, permissions of seed 002, and tenant isolation, over real HTTP. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiSecurityTest {
+
+    private HermodApp app;
+    private Http admin;
+    private long defaultTenantSms;
+
+    @BeforeAll
+    void start() {
+        app = HermodApp.on(TestDatabases.h2()).start();
+        admin = app.admin();
+        assertThat(admin.post("/api/tenants", "{\"id\":\"school-b\",\"name\":\"School B\",\"timeZone\":\"Europe/Berlin\"}")
+                .status()).isEqualTo(201);
+        assertThat(admin.post("/api/users", """
+                {"username": "b-sender", "tenant": "school-b", "password": "b-sender-password",
+                 "permissions": ["sms.view", "sms.send"]}""").status()).isEqualTo(201);
+        assertThat(admin.post("/api/users", """
+                {"username": "b-viewer", "tenant": "school-b", "password": "b-viewer-password",
+                 "permissions": ["sms.view"]}""").status()).isEqualTo(201);
+        Http.Response sent = admin.post("/api/sms", "{\"tenant\":\"default\",\"to\":[\"+4521000001\"],\"text\":\"A\"}");
+        assertThat(sent.status()).isEqualTo(201);
+        defaultTenantSms = app.count("select max(id) from sms");
+    }
+
+    @AfterAll
+    void stop() {
+        app.close();
+    }
+
+    /** Every operation of the OpenAPI description answers 401 without credentials and with wrong ones. */
+    @Test
+    void everyOperationRequiresAuthentication() {
+        JsonNode openapi = app.anonymous().get("/api/openapi.json").json();
+        List<String[]> operations = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> paths = openapi.get("paths").fields(); paths.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            path.getValue().fieldNames().forEachRemaining(verb -> operations.add(new String[] {verb.toUpperCase(),
+                    path.getKey().replaceAll("\\{[^}]+}", "1")}));
+        }
+        assertThat(operations).hasSizeGreaterThanOrEqualTo(22);
+        Http wrong = Http.basic(app.port(), HermodApp.ADMIN, "not-the-password");
+        Http badToken = Http.bearer(app.port(), "hmd_forged");
+        for (String[] op : operations) {
+            String path = op[1].startsWith("/api") ? op[1] : "/api" + op[1];
+            String body = op[0].equals("GET") || op[0].equals("DELETE") ? null : "{}";
+            for (Http client : List.of(app.anonymous(), wrong, badToken)) {
+                Http.Response r = client.send(op[0], path, body);
+                assertThat(r.status()).as(op[0] + " " + path + " -> " + r).isEqualTo(401);
+            }
+        }
+        assertThat(app.anonymous().get("/api/sms").raw()).doesNotContain("Authorization");
+    }
+
+    @Test
+    void tokensAuthenticateAndAreShownOnce() {
+        Http.Response token = admin.post("/api/tokens", "{\"name\":\"ci\"}");
+        assertThat(token.status()).isEqualTo(201);
+        String value = token.json().get("token").asText();
+        assertThat(Http.bearer(app.port(), value).get("/api/sms").status()).isEqualTo(200);
+        assertThat(app.count("select count(*) from api_token where token_hash = ?", value)).isZero();
+    }
+
+    @Test
+    void permissionsAreChecked() {
+        Http viewer = Http.basic(app.port(), "b-viewer", "b-viewer-password");
+        assertThat(viewer.get("/api/sms").status()).isEqualTo(200);
+        Http.Response send = viewer.post("/api/sms", "{\"to\":[\"+4521000002\"],\"text\":\"x\"}");
+        assertThat(send.status()).isEqualTo(403);
+        assertThat(send.json().get("error").asText()).contains("sms.send");
+        assertThat(viewer.put("/api/templates/welcome", "{\"text\":\"Hi\"}").status()).isEqualTo(403);
+        assertThat(viewer.post("/api/prefixes", "{\"country\":\"FI\",\"countryCode\":\"358\",\"prefix\":\"+35840\","
+                + "\"minDigits\":12,\"maxDigits\":12}").status()).isEqualTo(403);
+        assertThat(viewer.get("/api/jobs").status()).isEqualTo(403);
+        assertThat(viewer.get("/api/errors").status()).isEqualTo(403);
+        Http.Response escalate = Http.basic(app.port(), "b-sender", "b-sender-password").post("/api/users",
+                "{\"username\":\"x\",\"password\":\"xxxxxxxxxxxxxx\",\"permissions\":[\"jobs.edit\"]}");
+        assertThat(escalate.status()).isEqualTo(403);
+    }
+
+    @Test
+    void tenantsAreIsolated() {
+        Http sender = Http.basic(app.port(), "b-sender", "b-sender-password");
+        Http.Response own = sender.post("/api/sms", "{\"to\":[\"+4521000003\"],\"text\":\"B only\"}");
+        assertThat(own.status()).as(own.toString()).isEqualTo(201);
+        assertThat(own.json().get("tenant").asText()).isEqualTo("school-b");
+
+        Http.Response other = sender.post("/api/sms", "{\"tenant\":\"default\",\"to\":[\"+4521000003\"],\"text\":\"x\"}");
+        assertThat(other.status()).isEqualTo(403);
+        assertThat(other.json().get("field").asText()).isEqualTo("tenant");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> sender.get("/api/sms").json().size() == 1);
+        JsonNode list = sender.get("/api/sms?tenant=default").json();
+        assertThat(list.has("error") ? 403 : 200).isEqualTo(403);
+        assertThat(sender.get("/api/sms").json().get(0).get("tenant").asText()).isEqualTo("school-b");
+        assertThat(sender.get("/api/sms/" + defaultTenantSms).status()).isEqualTo(404);
+        assertThat(sender.post("/api/sms/" + defaultTenantSms + "/cancel", null).status()).isEqualTo(404);
+        assertThat(sender.post("/api/sms/resend", "{\"ids\":[" + defaultTenantSms + "]}").status()).isEqualTo(404);
+        assertThat(sender.post("/api/directory/groups", "{\"sisId\":\"g\",\"name\":\"g\"}").status()).isEqualTo(403);
+    }
+
+    @Test
+    void passwordsAreStoredHashed() {
+        assertThat(app.jdbc().query("select password_hash from api_user where username = 'b-viewer'",
+                rs -> rs.getString(1)).get(0)).startsWith("pbkdf2$").doesNotContain("b-viewer-password");
+    }
+}
