@@ -15,6 +15,7 @@ import java.util.TimeZone;
 import java.util.UUID;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.spi.Registry;
 import org.hermod.api.AdminApi;
 import org.hermod.api.ApiErrors;
@@ -114,7 +115,11 @@ public final class HermodConfiguration implements CamelConfiguration {
                 }
 
                 @Override
-                public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
+                public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
+                    for (String channel : channels.keySet()) {
+                        TemplatedRouteBuilder.builder(ctx, "outbox-dispatch").routeId("outbox-dispatch-" + channel)
+                                .parameter("channel", channel).add();
+                    }
                     printBanner(settings, spool, createdPassword);
                 }
             });

@@ -118,8 +118,7 @@ public final class Dispatcher {
             Instant allowed = sms.priority() == Priority.EMERGENCY.ordinal() || tenant == null ? now
                     : tenant.quietHours().nextAllowed(now);
             if (sms.createdAt().isBefore(oldest)) {
-                updates.add(Update.done(sms.id(), SmsStatus.EXPIRED, now, "not sent: older than "
-                        + settings.maxAge().toDays() + " days (hermod.outbox.max-age)"));
+                updates.add(Update.done(sms.id(), SmsStatus.EXPIRED, now, maxAgeReason()));
             } else if (sms.sendBefore() != null && now.isAfter(sms.sendBefore())) {
                 updates.add(Update.done(sms.id(), SmsStatus.EXPIRED, now, "not sent: send-before " + sms.sendBefore()
                         + " passed"));
@@ -204,7 +203,7 @@ public final class Dispatcher {
     private void store(List<Update> updates, String token) {
         jdbc.tx(c -> {
             try (PreparedStatement ps = c.prepareStatement("update sms set status = ?, sent_at = coalesce(?, sent_at), "
-                    + "provider_id = coalesce(?, provider_id), error = ?, next_attempt_at = coalesce(?, next_attempt_at), "
+                    + "provider_id = coalesce(?, provider_id), error = coalesce(?, error), next_attempt_at = coalesce(?, next_attempt_at), "
                     + "done_at = ?, attempts = attempts + ?, claimed_by = null, claimed_at = null "
                     + "where id = ? and claimed_by = ?")) {
                 for (Update u : updates) {
@@ -277,8 +276,13 @@ public final class Dispatcher {
     /** Queued SMS past their max age or send-before become EXPIRED even when their channel is down. */
     public int expire() {
         Instant now = clock.instant();
-        return jdbc.update("update sms set status = 'EXPIRED', done_at = ?, error = 'not sent: older than max-age "
-                + "or past send-before' where status = 'QUEUED' and (created_at < ? or send_before < ?)",
-                now, now.minus(settings.maxAge()), now);
+        return jdbc.update("update sms set status = 'EXPIRED', done_at = ?, error = ? where status = 'QUEUED' "
+                + "and created_at < ?", now, maxAgeReason(), now.minus(settings.maxAge()))
+                + jdbc.update("update sms set status = 'EXPIRED', done_at = ?, error = 'not sent: its send-before time "
+                + "passed' where status = 'QUEUED' and send_before < ?", now, now);
+    }
+
+    private String maxAgeReason() {
+        return "not sent: older than " + settings.maxAge().toDays() + " days (hermod.outbox.max-age)";
     }
 }

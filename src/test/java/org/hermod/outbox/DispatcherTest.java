@@ -1,0 +1,187 @@
+package org.hermod.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.hermod.channel.SendOutcome;
+import org.hermod.testing.HermodApp;
+import org.hermod.testing.Http;
+import org.hermod.testing.MutableClock;
+import org.hermod.testing.ScriptedChannel;
+import org.hermod.testing.TestDatabases;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dispatching rules with a hand-moved clock and a scripted channel: failures do not block, retries back
+ * off, expiry is checked before every attempt, quiet hours, crash recovery, job settings.
+ */
+class DispatcherTest {
+
+    private static final Instant START = Instant.parse("2026-11-24T10:00:00Z");
+
+    private final MutableClock clock = new MutableClock(START);
+    private final ScriptedChannel channel = new ScriptedChannel("scripted");
+    private HermodApp app;
+    private Http admin;
+
+    @BeforeEach
+    void start() {
+        app = HermodApp.on(TestDatabases.h2()).bean("clock", clock).bean("scriptedChannel", channel)
+                .with("hermod.outbox.default-channel", "scripted")
+                .with("hermod.outbox.max-attempts", "3")
+                .with("hermod.outbox.claim-timeout", "1m").start();
+        admin = app.admin();
+    }
+
+    @AfterEach
+    void stop() {
+        app.close();
+    }
+
+    private long send(String json) {
+        Http.Response r = admin.post("/api/sms", json);
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        return r.json().get("requestId").asLong();
+    }
+
+    private String status(String recipient) {
+        return app.jdbc().query("select status from sms where recipient = ? order by id desc", rs -> rs.getString(1),
+                recipient).get(0);
+    }
+
+    private String error(String recipient) {
+        return app.jdbc().query("select error from sms where recipient = ? order by id desc", rs -> rs.getString(1),
+                recipient).get(0);
+    }
+
+    @Test
+    void aFailingSmsNeverBlocksTheOnesBehindIt() {
+        channel.answer("+4529000001", SendOutcome.Result.FAILED);
+        channel.answer("+4529000002", SendOutcome.Result.RETRY);
+        send("{\"tenant\":\"default\",\"to\":[\"+4529000001\",\"+4529000002\",\"+4529000003\",\"+4529000004\"],"
+                + "\"text\":\"x\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("+4529000004").equals("SENT"));
+        assertThat(status("+4529000003")).isEqualTo("SENT");
+        assertThat(status("+4529000001")).isEqualTo("FAILED");
+        assertThat(error("+4529000001")).isEqualTo("invalid destination (test)");
+        assertThat(status("+4529000002")).isEqualTo("QUEUED");
+        assertThat(error("+4529000002")).isEqualTo("throttled by test");
+    }
+
+    @Test
+    void transientFailuresRetryWithBackoffUntilTheyGiveUp() {
+        channel.answer("+4529000010", SendOutcome.Result.RETRY);
+        send("{\"tenant\":\"default\",\"to\":[\"+4529000010\"],\"text\":\"x\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> channel.countTo("+4529000010") == 1);
+        // backoff 10s after the first attempt: nothing happens while the clock stands still
+        await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> true);
+        assertThat(channel.countTo("+4529000010")).isEqualTo(1);
+        assertThat(app.jdbc().query("select next_attempt_at from sms where recipient = '+4529000010'",
+                rs -> org.hermod.db.Database.instant(rs, "next_attempt_at")).get(0)).isEqualTo(START.plusSeconds(10));
+
+        clock.advance(Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(10)).until(() -> channel.countTo("+4529000010") == 2);
+        clock.advance(Duration.ofSeconds(20)); // second backoff doubles
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("+4529000010").equals("FAILED"));
+        assertThat(error("+4529000010")).isEqualTo("gave up after 3 attempts: throttled by test");
+
+        channel.answer("+4529000011", SendOutcome.Result.RETRY);
+        send("{\"tenant\":\"default\",\"to\":[\"+4529000011\"],\"text\":\"x\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> channel.countTo("+4529000011") == 1);
+        channel.answer("+4529000011", SendOutcome.Result.SENT);
+        clock.advance(Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("+4529000011").equals("SENT"));
+    }
+
+    @Test
+    void smsOlderThanSevenDaysAreNeverSentEvenAfterAnOutage() {
+        assertThat(admin.put("/api/jobs/outbox-dispatch-scripted", "{\"active\":false}").status()).isEqualTo(200);
+        send("{\"tenant\":\"default\",\"to\":[\"+4529000020\"],\"text\":\"stale\"}");
+        clock.advance(Duration.ofDays(8));
+        assertThat(admin.put("/api/jobs/outbox-dispatch-scripted", "{\"active\":true}").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("+4529000020").equals("EXPIRED"));
+        assertThat(error("+4529000020")).contains("older than 7 days");
+        assertThat(channel.countTo("+4529000020")).isZero();
+    }
+
+    @Test
+    void expiryIsCheckedBeforeEveryAttemptNotOnlyWhenQueued() {
+        channel.answer("+4529000021", SendOutcome.Result.RETRY);
+        send("{\"tenant\":\"default\",\"to\":[\"+4529000021\"],\"text\":\"x\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> channel.countTo("+4529000021") == 1);
+        channel.answer("+4529000021", SendOutcome.Result.SENT);
+        clock.advance(Duration.ofDays(7).plusMinutes(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("+4529000021").equals("EXPIRED"));
+        assertThat(channel.countTo("+4529000021")).isEqualTo(1);
+    }
+
+    @Test
+    void sendBeforeExpiresAndSendAfterWaits() {
+        send("{\"tenant\":\"default\",\"to\":[\"+4529000022\"],\"text\":\"x\",\"sendAfter\":\"2026-11-24T12:00:00Z\","
+                + "\"sendBefore\":\"2026-11-24T13:00:00Z\"}");
+        send("{\"tenant\":\"default\",\"to\":[\"+4529000023\"],\"text\":\"x\",\"sendAfter\":\"2026-11-24T12:00:00Z\","
+                + "\"sendBefore\":\"2026-11-24T13:00:00Z\"}");
+        clock.advance(Duration.ofHours(2)); // 12:00
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("+4529000022").equals("SENT"));
+        assertThat(admin.put("/api/jobs/outbox-dispatch-scripted", "{\"active\":false}").status()).isEqualTo(200);
+        app.jdbc().update("update sms set status = 'QUEUED' where recipient = '+4529000023'");
+        clock.advance(Duration.ofHours(2)); // 14:00, past send-before
+        admin.put("/api/jobs/outbox-dispatch-scripted", "{\"active\":true}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("+4529000023").equals("EXPIRED"));
+        assertThat(error("+4529000023")).contains("send-before");
+    }
+
+    @Test
+    void quietHoursHoldOrdinarySmsButNotEmergencies() {
+        assertThat(admin.post("/api/tenants", "{\"id\":\"night\",\"timeZone\":\"Europe/Copenhagen\","
+                + "\"quietStart\":\"21:00\",\"quietEnd\":\"07:00\"}").status()).isEqualTo(201);
+        clock.set(Instant.parse("2026-11-24T20:30:00Z")); // 21:30 in Copenhagen
+        Http.Response normal = admin.post("/api/sms", "{\"tenant\":\"night\",\"to\":[\"+4529000030\"],\"text\":\"x\"}");
+        assertThat(normal.json().get("notBefore").asText()).isEqualTo("2026-11-25T06:00:00Z");
+        send("{\"tenant\":\"night\",\"to\":[\"+4529000031\"],\"text\":\"x\",\"priority\":\"EMERGENCY\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("+4529000031").equals("SENT"));
+        assertThat(status("+4529000030")).isEqualTo("QUEUED");
+        clock.set(Instant.parse("2026-11-25T06:00:00Z"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("+4529000030").equals("SENT"));
+    }
+
+    @Test
+    void smsLeftSendingByACrashAreRecoveredAndSaySo() {
+        app.jdbc().update("insert into sms (tenant_id, recipient, text, encoding, segments, status, priority, channel, "
+                + "attempts, next_attempt_at, created_at, claimed_by, claimed_at) values ('default', '+4529000040', 'x', "
+                + "'GSM7', 1, 'SENDING', 1, 'scripted', 1, ?, ?, 'dead-process-1', ?)", START, START, START);
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(admin.post("/api/jobs/outbox-housekeeping/run", null).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("+4529000040").equals("SENT"));
+        assertThat(error("+4529000040")).contains("in doubt after a crash");
+    }
+
+    @Test
+    void jobSettingsScheduleAndRunNow() {
+        Http.Response bad = admin.put("/api/jobs/outbox-dispatch-scripted", "{\"schedule\":\"every minute\"}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("field").asText()).isEqualTo("schedule");
+        Http.Response set = admin.put("/api/jobs/outbox-dispatch-scripted", """
+                {"schedule": "0 0 3 * * ?", "logLevel": "FULL", "note": "nightly only", "priority": 1}""");
+        assertThat(set.status()).as(set.toString()).isEqualTo(200);
+        send("{\"tenant\":\"default\",\"to\":[\"+4529000050\"],\"text\":\"x\"}");
+        await().atMost(Duration.ofSeconds(5)).until(() -> admin.get("/api/jobs/outbox-dispatch-scripted").json()
+                .has("nextRunAt"));
+        assertThat(admin.get("/api/jobs/outbox-dispatch-scripted").json().get("nextRunAt").asText())
+                .isEqualTo("2026-11-25T02:00:00Z"); // 03:00 Copenhagen
+        assertThat(status("+4529000050")).isEqualTo("QUEUED");
+        long runs = admin.get("/api/jobs/outbox-dispatch-scripted").json().get("runCount").asLong();
+        assertThat(admin.post("/api/jobs/outbox-dispatch-scripted/run", null).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("+4529000050").equals("SENT"));
+        var job = admin.get("/api/jobs/outbox-dispatch-scripted").json();
+        assertThat(job.get("runCount").asLong()).isEqualTo(runs + 1);
+        assertThat(job.get("runRequested").asBoolean()).isFalse();
+        assertThat(job.get("note").asText()).isEqualTo("nightly only");
+        assertThat(job.get("lastDurationMs")).isNotNull();
+        assertThat(admin.get("/api/jobs/nope").status()).isEqualTo(404);
+    }
+}
