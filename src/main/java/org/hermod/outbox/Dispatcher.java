@@ -74,8 +74,7 @@ public final class Dispatcher {
             if (batch.isEmpty()) {
                 break;
             }
-            handled += process(channel, batch, token, tenantSettings);
-            throttle(handled, started);
+            handled += process(channel, batch, token, tenantSettings, handled, started);
         }
         return handled;
     }
@@ -106,7 +105,8 @@ public final class Dispatcher {
         });
     }
 
-    private int process(SmsChannel channel, List<Claimed> batch, String token, Map<String, Tenant> tenantSettings) {
+    private int process(SmsChannel channel, List<Claimed> batch, String token, Map<String, Tenant> tenantSettings,
+                        int handledBefore, long startedNanos) {
         Instant now = clock.instant();
         Instant oldest = now.minus(settings.maxAge());
         List<Update> updates = new ArrayList<>(batch.size());
@@ -128,6 +128,7 @@ public final class Dispatcher {
                 toSend.add(new OutgoingSms(sms.id(), sms.tenant(), sms.recipient(), SmsText.of(sms.text()), sms.priority()));
             }
         }
+        throttle(handledBefore + toSend.size(), startedNanos);
         int sent = 0;
         int failed = 0;
         for (SendOutcome outcome : sendSafely(channel, toSend)) {
@@ -236,6 +237,7 @@ public final class Dispatcher {
         return s.length() <= 1000 ? s : s.substring(0, 1000);
     }
 
+    /** With {@code hermod.outbox.max-rate}, waits (holding the claimed batch) until the batch may go. */
     private void throttle(int handled, long startedNanos) {
         if (settings.maxRatePerSecond() <= 0) {
             return;

@@ -1,0 +1,162 @@
+package org.hermod.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.hermod.testing.HermodApp;
+import org.hermod.testing.Http;
+import org.hermod.testing.TestDatabases;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hermod runs as its own JVM and is killed with SIGKILL (kill -9) in the middle of dispatching 10,000 SMS;
+ * a new process then finishes the job. A stand-in for smsd takes files from the spool as they appear, so
+ * an SMS counts as sent once smsd took it. Every SMS must be sent or accounted for, and duplicates can only
+ * come from the batch in flight at the kill.
+ */
+class CrashRecoveryIT {
+
+    private static final int SMS = 10_000;
+    private static final int BATCH = 100;
+
+    @Test
+    void killDashNineMidDispatchLosesNothingAndDuplicatesAtMostTheInFlightBatch() throws Exception {
+        String db = TestDatabases.postgres();
+        Path spool = Files.createTempDirectory("hermod-crash");
+        Path outgoing = spool.resolve("outgoing");
+        Map<String, Integer> taken = new ConcurrentHashMap<>();
+        AtomicBoolean smsdRunning = new AtomicBoolean(true);
+        Thread smsd = new Thread(() -> fakeSmsd(outgoing, spool.resolve("sent"), taken, smsdRunning), "fake-smsd");
+
+        Child first = startHermod(db, spool, "first");
+        awaitApi(first.port());
+        insertQueued(db, SMS);
+        smsd.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> taken.size() >= 3_000);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2))
+                .until(() -> count(db, "select count(*) from sms where status = 'SENDING'") > 0);
+        first.process().destroyForcibly(); // SIGKILL on Linux
+        first.process().waitFor();
+        long inFlight = count(db, "select count(*) from sms where status = 'SENDING'");
+        long sentBeforeKill = count(db, "select count(*) from sms where status = 'SENT'");
+
+        Child second = startHermod(db, spool, "second");
+        try {
+            awaitApi(second.port());
+            await().atMost(Duration.ofSeconds(90)).until(() ->
+                    count(db, "select count(*) from sms where status = 'SENT'") == SMS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !hasSpoolFiles(outgoing));
+        } finally {
+            smsdRunning.set(false);
+            smsd.join();
+            second.process().destroy();
+            second.process().waitFor();
+        }
+        long duplicates = taken.values().stream().filter(n -> n > 1).mapToLong(n -> n - 1).sum();
+        long inDoubt = count(db, "select count(*) from sms where error like 'in doubt%'");
+        System.out.printf("kill -9: %d sent before the kill, %d in flight (SENDING), %d recovered as in doubt, "
+                + "%d duplicates delivered to smsd%n", sentBeforeKill, inFlight, inDoubt, duplicates);
+
+        assertThat(taken).as("every SMS reached smsd").hasSize(SMS);
+        assertThat(inFlight).as("the kill hit a claimed batch").isBetween(1L, (long) BATCH);
+        assertThat(sentBeforeKill).isLessThan(SMS);
+        assertThat(inDoubt).isEqualTo(inFlight);
+        assertThat(duplicates).as("duplicates bounded by the in-flight batch").isLessThanOrEqualTo(inFlight);
+    }
+
+    private record Child(Process process, int port) {
+    }
+
+    private static Child startHermod(String db, Path spool, String name) throws IOException {
+        int port = HermodApp.freePort();
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "-Dhermod.db.url=" + db, "-Dhermod.db.user=postgres", "-Dhermod.api.port=" + port,
+                "-Dhermod.spool.dir=" + spool, "-Dhermod.admin.password=" + HermodApp.ADMIN_PASSWORD,
+                "-Dhermod.outbox.batch-size=" + BATCH, "-Dhermod.outbox.max-rate=1500",
+                "-Dhermod.outbox.poll-interval=50ms", "-Dhermod.outbox.claim-timeout=2s",
+                "-Dhermod.outbox.housekeeping-interval=1s", "org.hermod.Hermod"));
+        File log = new File("target/crash-" + name + ".log");
+        return new Child(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start(), port);
+    }
+
+    private static void awaitApi(int port) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            try {
+                return Http.anonymous(port).get("/observe/health").status() == 200;
+            } catch (IllegalStateException notYet) {
+                return false;
+            }
+        });
+    }
+
+    private static void insertQueued(String db, int n) throws Exception {
+        try (Connection c = DriverManager.getConnection(db, "postgres", "")) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("insert into sms (tenant_id, recipient, text, encoding, segments,"
+                    + " status, priority, channel, next_attempt_at, created_at) values ('default', ?, 'Crash test', 'GSM7',"
+                    + " 1, 'QUEUED', 0, 'spool', ?, ?)")) {
+                var now = java.time.LocalDateTime.ofInstant(Instant.now(), java.time.ZoneOffset.UTC);
+                for (int i = 0; i < n; i++) {
+                    ps.setString(1, "+4523" + String.format("%06d", i));
+                    ps.setObject(2, now);
+                    ps.setObject(3, now);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            c.commit();
+        }
+    }
+
+    private static long count(String db, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(db, "postgres", ""); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Takes every complete file from outgoing/ as smsd would, counting how often each SMS arrived. */
+    private static void fakeSmsd(Path outgoing, Path sent, Map<String, Integer> taken, AtomicBoolean running) {
+        try {
+            Files.createDirectories(sent);
+            while (running.get()) {
+                if (Files.isDirectory(outgoing)) {
+                    try (Stream<Path> files = Files.list(outgoing)) {
+                        for (Path f : files.filter(p -> p.getFileName().toString().startsWith("hermod-")).toList()) {
+                            Files.move(f, sent.resolve(f.getFileName() + "-" + System.nanoTime()),
+                                    StandardCopyOption.ATOMIC_MOVE);
+                            taken.merge(f.getFileName().toString(), 1, Integer::sum);
+                        }
+                    }
+                }
+                Thread.sleep(5);
+            }
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean hasSpoolFiles(Path outgoing) throws IOException {
+        try (Stream<Path> files = Files.list(outgoing)) {
+            return files.anyMatch(p -> p.getFileName().toString().startsWith("hermod-"));
+        }
+    }
+}
