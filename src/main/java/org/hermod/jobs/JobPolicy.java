@@ -64,6 +64,16 @@ public final class JobPolicy extends RoutePolicySupport {
         return !now.isBefore(job.nextRunAt());
     }
 
+    /** The innermost cause says what went wrong; Camel's wrappers around it do not. */
+    static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String outer = root == failure ? "" : " (in " + failure.getClass().getSimpleName() + ")";
+        return root.getClass().getSimpleName() + ": " + root.getMessage() + outer;
+    }
+
     @Override
     public void onExchangeDone(Route route, Exchange exchange) {
         Long started = exchange.getProperty(STARTED, Long.class);
@@ -74,7 +84,7 @@ public final class JobPolicy extends RoutePolicySupport {
         long millis = (System.nanoTime() - started) / 1_000_000;
         Throwable failure = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String error = failure == null ? null : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        String error = failure == null ? null : describe(failure);
         Instant now = clock.instant();
         Job job = jobs.find(id).orElse(null);
         if (job == null) {
