@@ -93,7 +93,8 @@ public final class HermodConfiguration implements CamelConfiguration {
         Jobs jobs = new Jobs(jdbc, TimeZone.getTimeZone(settings.zone("hermod.jobs.time-zone")));
         ErrorLog errorLog = new ErrorLog(jdbc, clock);
         JobPolicy jobPolicy = new JobPolicy(jobs, errorLog, mailer, clock, 1000);
-        context.addRoutePolicyFactory(new JobPolicyFactory(jobs, jobPolicy));
+        context.addRoutePolicyFactory(new JobPolicyFactory(jobs, jobPolicy,
+                id -> settings.optional("hermod.jobs." + id + ".schedule")));
 
         registry.bind("inbound", new Inbound(jdbc, clock, mailer, settings.string("hermod.inbound.forward-to", ""),
                 registry.findByType(KeywordHandler.class)));

@@ -1,27 +1,37 @@
 package org.hermod.jobs;
 
+import java.util.Optional;
+import java.util.function.Function;
 import org.apache.camel.CamelContext;
 import org.apache.camel.NamedNode;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.spi.RoutePolicyFactory;
 
-/** Every route started by a timer or scheduler is a job: it is registered in the job table and gets the policy. */
+/**
+ * Every route started by a timer or scheduler is a job: it is registered in the job table and gets the policy.
+ * The timer only ticks (every second or the poll interval); when the job runs is its schedule's business, so
+ * "run now" and schedule changes take effect within a tick. A job's first schedule comes from
+ * {@code hermod.jobs.<route id>.schedule} (a Quartz cron expression; unset = every tick); after that the
+ * stored setting, edited through the API, rules.
+ */
 public final class JobPolicyFactory implements RoutePolicyFactory {
 
     private final Jobs jobs;
     private final JobPolicy policy;
+    private final Function<String, Optional<String>> defaultSchedule;
 
-    public JobPolicyFactory(Jobs jobs, JobPolicy policy) {
+    public JobPolicyFactory(Jobs jobs, JobPolicy policy, Function<String, Optional<String>> defaultSchedule) {
         this.jobs = jobs;
         this.policy = policy;
+        this.defaultSchedule = defaultSchedule;
     }
 
     @Override
     public RoutePolicy createRoutePolicy(CamelContext camelContext, String routeId, NamedNode route) {
         if (route instanceof RouteDefinition definition && isScheduled(definition.getInput().getEndpointUri())) {
             String description = definition.getDescription();
-            jobs.register(routeId, description);
+            jobs.register(routeId, description, defaultSchedule.apply(routeId).orElse(null));
             return policy;
         }
         return null;

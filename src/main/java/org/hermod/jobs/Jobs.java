@@ -30,10 +30,14 @@ public final class Jobs {
     }
 
     /** Registers a scheduled route as a job the first time it is seen; settings already stored are kept. */
-    public void register(String id, String description) {
+    public void register(String id, String description, String schedule) {
+        if (schedule != null) {
+            cron(schedule);
+        }
         jdbc.tx(c -> {
             if (Jdbc.query(c, "select id from job where id = ?", rs -> rs.getString(1), id).isEmpty()) {
-                Jdbc.update(c, "insert into job (id, name, description) values (?, ?, ?)", id, id, description);
+                Jdbc.update(c, "insert into job (id, name, description, schedule) values (?, ?, ?, ?)", id, id,
+                        description, schedule);
             }
             return null;
         });

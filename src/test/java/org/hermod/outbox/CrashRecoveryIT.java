@@ -92,7 +92,7 @@ class CrashRecoveryIT {
                 "-Dhermod.spool.dir=" + spool, "-Dhermod.admin.password=" + HermodApp.ADMIN_PASSWORD,
                 "-Dhermod.outbox.batch-size=" + BATCH, "-Dhermod.outbox.max-rate=1500",
                 "-Dhermod.outbox.poll-interval=50ms", "-Dhermod.outbox.claim-timeout=2s",
-                "-Dhermod.outbox.housekeeping-interval=1s", "org.hermod.Hermod"));
+                "-Dhermod.jobs.outbox-housekeeping.schedule=* * * * * ?", "org.hermod.Hermod"));
         File log = new File("target/crash-" + name + ".log");
         return new Child(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start(), port);
     }

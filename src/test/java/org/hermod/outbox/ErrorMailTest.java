@@ -27,7 +27,7 @@ class ErrorMailTest {
                 .with("hermod.mail.port", Integer.toString(smtpPort))
                 .with("hermod.mail.from", "hermod@school.example")
                 .with("hermod.outbox.error-mail-to", "sms-admin@school.example")
-                .with("hermod.outbox.error-mail-interval", "1h")
+                .with("hermod.jobs.outbox-error-mail.schedule", "0 0 0 1 1 ?")
                 .start();
     }
 
