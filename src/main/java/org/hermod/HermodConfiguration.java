@@ -70,7 +70,8 @@ public final class HermodConfiguration implements CamelConfiguration {
         String createdPassword = ensureAdmin(settings, users);
 
         Map<String, SmsChannel> channels = new LinkedHashMap<>();
-        SpoolChannel spool = new SpoolChannel("spool", Path.of(settings.string("hermod.spool.dir")));
+        SpoolChannel spool = new SpoolChannel("spool", Path.of(settings.string("hermod.spool.dir")),
+                settings.integer("hermod.spool.writers", 1, 64));
         channels.put(spool.name(), spool);
         registry.findByType(SmsChannel.class).forEach(c -> channels.put(c.name(), c));
         if (!channels.containsKey(outboxSettings.defaultChannel())) {

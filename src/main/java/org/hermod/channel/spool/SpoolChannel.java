@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.List;
 import org.hermod.channel.OutgoingSms;
 import org.hermod.channel.SendOutcome;
@@ -25,10 +27,17 @@ public final class SpoolChannel implements SmsChannel {
 
     private final String name;
     private final Path outgoing;
+    private final ExecutorService writers;
 
-    public SpoolChannel(String name, Path spoolDir) {
+    /** {@code writers}: files written in parallel; a file create and rename cost about 0.2-0.5 ms on ext4. */
+    public SpoolChannel(String name, Path spoolDir, int writers) {
         this.name = name;
         this.outgoing = spoolDir.resolve("outgoing");
+        this.writers = Executors.newFixedThreadPool(writers, r -> {
+            Thread t = new Thread(r, "spool-writer-" + name);
+            t.setDaemon(true);
+            return t;
+        });
         try {
             Files.createDirectories(outgoing);
         } catch (IOException e) {
@@ -47,20 +56,22 @@ public final class SpoolChannel implements SmsChannel {
 
     @Override
     public List<SendOutcome> send(List<OutgoingSms> batch) {
-        List<SendOutcome> outcomes = new ArrayList<>(batch.size());
-        for (OutgoingSms sms : batch) {
-            String fileName = "hermod-" + sms.id();
-            Path temp = outgoing.resolve("." + fileName + ".tmp");
-            try {
-                Files.write(temp, render(sms));
-                Files.move(temp, outgoing.resolve(fileName), StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-                outcomes.add(SendOutcome.sent(sms.id(), fileName));
-            } catch (IOException e) {
-                outcomes.add(SendOutcome.retry(sms.id(), "spool write failed: " + e.getMessage()));
-            }
+        List<CompletableFuture<SendOutcome>> writes = batch.stream()
+                .map(sms -> CompletableFuture.supplyAsync(() -> write(sms), writers)).toList();
+        return writes.stream().map(CompletableFuture::join).toList();
+    }
+
+    private SendOutcome write(OutgoingSms sms) {
+        String fileName = "hermod-" + sms.id();
+        Path temp = outgoing.resolve("." + fileName + ".tmp");
+        try {
+            Files.write(temp, render(sms));
+            Files.move(temp, outgoing.resolve(fileName), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            return SendOutcome.sent(sms.id(), fileName);
+        } catch (IOException e) {
+            return SendOutcome.retry(sms.id(), "spool write failed: " + e.getMessage());
         }
-        return outcomes;
     }
 
     /** The smstools3 file: headers, a blank line, the text (UTF-16BE when {@code Alphabet: UCS2}). */

@@ -19,7 +19,7 @@ class SpoolChannelTest {
 
     @Test
     void writesOneSmstoolsFilePerSmsAtomicallyAndReplacesItOnRetry() throws Exception {
-        SpoolChannel spool = new SpoolChannel("spool", dir);
+        SpoolChannel spool = new SpoolChannel("spool", dir, 2);
         OutgoingSms sms = new OutgoingSms(7, "default", "+4520112233", SmsText.of("Hej {æøå} €"), 1);
         List<SendOutcome> out = spool.send(List.of(sms));
         assertThat(out).containsExactly(SendOutcome.sent(7, "hermod-7"));
@@ -33,7 +33,7 @@ class SpoolChannelTest {
 
     @Test
     void anUnwritableSpoolIsATransientFailure() throws Exception {
-        SpoolChannel spool = new SpoolChannel("spool", dir);
+        SpoolChannel spool = new SpoolChannel("spool", dir, 2);
         Files.delete(dir.resolve("outgoing"));
         Files.writeString(dir.resolve("outgoing"), "not a folder");
         List<SendOutcome> out = spool.send(List.of(new OutgoingSms(8, "t", "+4520112233", SmsText.of("x"), 1)));
