@@ -42,6 +42,13 @@ public record SmppSettings(
         if (!bindType.equals("transceiver") && !bindType.equals("transmitter")) {
             throw new ConfigException(c.key("bind-type"), "must be transceiver or transmitter, was '" + bindType + "'");
         }
+        // SMPP 3.4 field limits, checked here: jSMPP's own check would put the password into its log message
+        if (c.string("password", "").length() > 8) {
+            throw new ConfigException(c.key("password"), "must have at most 8 characters (SMPP 3.4)");
+        }
+        if (c.string("system-id").length() > 15) {
+            throw new ConfigException(c.key("system-id"), "must have at most 15 characters (SMPP 3.4)");
+        }
         return new SmppSettings(
                 c.string("name"),
                 c.string("host"),
