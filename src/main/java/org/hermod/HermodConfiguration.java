@@ -9,13 +9,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TimeZone;
 import java.util.UUID;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.spi.Registry;
 import org.hermod.api.AdminApi;
 import org.hermod.api.ApiErrors;
@@ -37,7 +37,15 @@ import org.hermod.jobs.JobPolicy;
 import org.hermod.jobs.JobPolicyFactory;
 import org.hermod.jobs.Jobs;
 import org.hermod.mail.Mailer;
+import org.hermod.api.InboundApi;
+import org.hermod.kannel.KannelSendsms;
+import org.hermod.outbox.DeliveryReports;
 import org.hermod.outbox.Dispatcher;
+import org.hermod.smpp.SmppChannel;
+import org.hermod.smpp.SmppSettings;
+import org.hermod.websms.WebSmsCallbacks;
+import org.hermod.websms.WebSmsChannel;
+import org.hermod.websms.WebSmsSettings;
 import org.hermod.outbox.ErrorReport;
 import org.hermod.outbox.MobilePrefixes;
 import org.hermod.outbox.Outbox;
@@ -74,6 +82,20 @@ public final class HermodConfiguration implements CamelConfiguration {
                 settings.integer("hermod.spool.writers", 1, 64));
         channels.put(spool.name(), spool);
         registry.findByType(SmsChannel.class).forEach(c -> channels.put(c.name(), c));
+        Mailer mailer = new Mailer(context.createProducerTemplate(), settings.bool("hermod.mail.enabled"));
+        Inbound inbound = new Inbound(jdbc, clock, mailer, settings.string("hermod.inbound.forward-to", ""),
+                registry.findByType(KeywordHandler.class));
+        DeliveryReports reports = new DeliveryReports(jdbc, clock);
+        List<SmppChannel> smpp = SmppSettings.all(settings).stream()
+                .map(s -> SmppChannel.create(s, reports, inbound, clock)).toList();
+        List<WebSmsChannel> websms = WebSmsSettings.all(settings).stream()
+                .map(s -> new WebSmsChannel(s, reports)).toList();
+        for (SmsChannel c : concat(smpp, websms)) {
+            if (channels.putIfAbsent(c.name(), c) != null) {
+                throw new org.hermod.config.ConfigException("hermod.*.channels[].name", "'" + c.name()
+                        + "' names two channels");
+            }
+        }
         if (!channels.containsKey(outboxSettings.defaultChannel())) {
             throw new org.hermod.config.ConfigException("hermod.outbox.default-channel", "names no channel ('"
                     + outboxSettings.defaultChannel() + "'); known: " + channels.keySet());
@@ -87,18 +109,21 @@ public final class HermodConfiguration implements CamelConfiguration {
         }
         OutboxMetrics metrics = new OutboxMetrics(meters, jdbc);
 
-        Mailer mailer = new Mailer(context.createProducerTemplate(), settings.bool("hermod.mail.enabled"));
         MobilePrefixes prefixes = new MobilePrefixes(jdbc);
         Outbox outbox = new Outbox(jdbc, clock, outboxSettings, tenants, prefixes, channels.keySet());
         Dispatcher dispatcher = new Dispatcher(jdbc, clock, outboxSettings, tenants, channels, metrics, instanceId);
+        dispatcher.addSentListener(reports);
         Jobs jobs = new Jobs(jdbc, TimeZone.getTimeZone(settings.zone("hermod.jobs.time-zone")));
         ErrorLog errorLog = new ErrorLog(jdbc, clock);
         JobPolicy jobPolicy = new JobPolicy(jobs, errorLog, mailer, clock, 1000);
         context.addRoutePolicyFactory(new JobPolicyFactory(jobs, jobPolicy,
                 id -> settings.optional("hermod.jobs." + id + ".schedule")));
 
-        registry.bind("inbound", new Inbound(jdbc, clock, mailer, settings.string("hermod.inbound.forward-to", ""),
-                registry.findByType(KeywordHandler.class)));
+        registry.bind("inbound", inbound);
+        registry.bind("deliveryReports", reports);
+        registry.bind("inboundApi", new InboundApi(users, inbound));
+        registry.bind("webSmsCallbacks", new WebSmsCallbacks(websms, inbound, reports, clock));
+        registry.bind("kannelSendsms", new KannelSendsms(users, outbox, settings.string("hermod.tenant.default")));
         registry.bind("outbox", outbox);
         registry.bind("dispatcher", dispatcher);
         registry.bind("errorReport", new ErrorReport(jdbc, clock, mailer, settings.string("hermod.outbox.error-mail-to", ""),
@@ -117,11 +142,9 @@ public final class HermodConfiguration implements CamelConfiguration {
                 }
 
                 @Override
-                public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
-                    for (String channel : channels.keySet()) {
-                        TemplatedRouteBuilder.builder(ctx, "outbox-dispatch").routeId("outbox-dispatch-" + channel)
-                                .parameter("channel", channel).add();
-                    }
+                public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
+                    smpp.forEach(SmppChannel::start);
+                    addDispatchers(ctx, channels.keySet());
                     printBanner(settings, spool, createdPassword);
                 }
             });
@@ -131,9 +154,33 @@ public final class HermodConfiguration implements CamelConfiguration {
         context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
             @Override
             public void onContextStopped(CamelContext ctx) {
+                smpp.forEach(SmppChannel::close);
                 dataSource.close();
             }
         });
+    }
+
+    private static List<SmsChannel> concat(List<? extends SmsChannel> a, List<? extends SmsChannel> b) {
+        List<SmsChannel> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /**
+     * One dispatcher route per channel, from the {@code outbox-dispatch} template (routes/outbox.camel.yaml), for
+     * every channel that has none yet (the spool channel's is declared in the YAML).
+     */
+    private static void addDispatchers(CamelContext ctx, java.util.Set<String> channelNames) {
+        for (String name : channelNames) {
+            String routeId = "outbox-dispatch-" + name;
+            if (ctx.getRoute(routeId) == null) {
+                try {
+                    ctx.addRouteFromTemplate(routeId, "outbox-dispatch", Map.<String, Object>of("channel", name));
+                } catch (Exception e) {
+                    throw new IllegalStateException("Cannot add the dispatcher route for channel " + name, e);
+                }
+            }
+        }
     }
 
     /** Creates the first operator account when there is none; returns the generated password, if any. */

@@ -12,4 +12,12 @@ public interface SmsChannel {
     String name();
 
     List<SendOutcome> send(List<OutgoingSms> batch);
+
+    /**
+     * Whether the channel can take a batch now. While it cannot (an SMPP link is down and reconnecting), the
+     * dispatcher claims nothing, so queued SMS wait without spending attempts.
+     */
+    default boolean ready() {
+        return true;
+    }
 }

@@ -42,6 +42,12 @@ public final class Dispatcher {
     private final Map<String, SmsChannel> channels;
     private final OutboxMetrics metrics;
     private final String instanceId;
+    private final List<SentListener> sentListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told which SMS were just stored as SENT (delivery reports that arrived early are applied then). */
+    public interface SentListener {
+        void sent(String channel, List<Long> smsIds);
+    }
 
     public Dispatcher(Jdbc jdbc, Clock clock, OutboxSettings settings, Tenants tenants, Map<String, SmsChannel> channels,
                       OutboxMetrics metrics, String instanceId) {
@@ -54,6 +60,10 @@ public final class Dispatcher {
         this.instanceId = instanceId;
     }
 
+    public void addSentListener(SentListener listener) {
+        sentListeners.add(listener);
+    }
+
     /**
      * Sends what is due on one channel, batch after batch, until nothing is due. {@code tenantFilter} is the
      * job's tenant list (comma separated, empty for all). Returns how many SMS were handled.
@@ -62,6 +72,10 @@ public final class Dispatcher {
         SmsChannel channel = channels.get(channelName);
         if (channel == null) {
             throw new IllegalArgumentException("No SMS channel named '" + channelName + "'");
+        }
+        if (!channel.ready()) {
+            LOG.debug("Channel {} is not ready (link down); its SMS stay queued", channelName);
+            return 0;
         }
         List<String> onlyTenants = tenantFilter == null || tenantFilter.isBlank() ? List.of()
                 : List.of(tenantFilter.split("\\s*,\\s*"));
@@ -131,11 +145,13 @@ public final class Dispatcher {
         throttle(handledBefore + toSend.size(), startedNanos);
         int sent = 0;
         int failed = 0;
+        List<Long> sentIds = new ArrayList<>();
         for (SendOutcome outcome : sendSafely(channel, toSend)) {
             Claimed sms = byId.get(outcome.id());
             switch (outcome.result()) {
                 case SENT -> {
                     updates.add(Update.sent(outcome.id(), now, outcome.providerId()));
+                    sentIds.add(outcome.id());
                     sent++;
                 }
                 case FAILED -> {
@@ -155,6 +171,13 @@ public final class Dispatcher {
             }
         }
         store(updates, token);
+        for (SentListener listener : sentListeners) {
+            try {
+                listener.sent(channel.name(), sentIds);
+            } catch (RuntimeException e) {
+                LOG.error("After storing SENT on {}: {}", channel.name(), e.toString());
+            }
+        }
         metrics.sent(channel.name(), sent);
         metrics.failed(channel.name(), failed);
         LOG.debug("Channel {}: batch of {} claimed, {} sent, {} failed", channel.name(), batch.size(), sent, failed);

@@ -1,0 +1,193 @@
+package org.hermod.outbox;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.hermod.db.Jdbc;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies provider delivery reports (SMPP receipts, web SMS callbacks) to the outbox, keyed by channel and
+ * provider message id. A channel records the ids the provider gave each SMS ({@link #recordParts}); a long SMS
+ * sent as several submit_sm has one part per id and is DELIVERED only when every part is, FAILED as soon as
+ * one part fails.
+ *
+ * <p>Nothing is lost to races: a report for an id not yet recorded waits in {@code pending_report} and is
+ * applied when the part is recorded; a report for an SMS the dispatcher has not yet marked SENT stays on its
+ * part and is carried to the SMS by {@link #sent}, which the dispatcher calls after storing its outcomes.
+ * Repeated reports change nothing: the first final report of a part wins.
+ */
+public final class DeliveryReports implements Dispatcher.SentListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryReports.class);
+    private static final int CHUNK = 500;
+
+    /** The final state a provider reported for one message. */
+    public record Report(boolean isDelivered, String reason) {
+        public static Report delivered() {
+            return new Report(true, null);
+        }
+
+        public static Report failed(String reason) {
+            return new Report(false, reason);
+        }
+
+        String status() {
+            return isDelivered ? "DELIVERED" : "FAILED";
+        }
+    }
+
+    /** One message the provider accepted: part {@code partNo} (1-based) of {@code parts} of SMS {@code smsId}. */
+    public record Part(long smsId, String providerId, int partNo, int parts) {
+    }
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+
+    public DeliveryReports(Jdbc jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /**
+     * Records the provider ids of SMS just accepted (replacing the parts of an earlier attempt) and applies
+     * reports that arrived before them.
+     */
+    public void recordParts(String channel, List<Part> parts) {
+        if (parts.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        jdbc.tx(c -> {
+            List<Long> smsIds = new ArrayList<>(new LinkedHashSet<>(parts.stream().map(Part::smsId).toList()));
+            for (List<Long> chunk : chunks(smsIds)) {
+                Jdbc.update(c, "delete from sms_part where sms_id in (" + marks(chunk.size()) + ")", chunk.toArray());
+            }
+            try (PreparedStatement ps = c.prepareStatement("insert into sms_part (channel, provider_id, sms_id, part_no, "
+                    + "parts) values (?, ?, ?, ?, ?)")) {
+                for (Part p : parts) {
+                    Jdbc.bind(ps, channel, p.providerId(), p.smsId(), p.partNo(), p.parts());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            for (List<String> chunk : chunks(parts.stream().map(Part::providerId).toList())) {
+                List<Object> args = new ArrayList<>(List.of(channel));
+                args.addAll(chunk);
+                List<String[]> pending = Jdbc.query(c, "select provider_id, status, error from pending_report where "
+                        + "channel = ? and provider_id in (" + marks(chunk.size()) + ")",
+                        rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, args.toArray());
+                for (String[] p : pending) {
+                    Jdbc.update(c, "update sms_part set status = ?, error = ?, reported_at = ? where channel = ? "
+                            + "and provider_id = ? and status is null", p[1], p[2], now, channel, p[0]);
+                    Jdbc.update(c, "delete from pending_report where channel = ? and provider_id = ?", channel, p[0]);
+                    LOG.debug("Early report for {} on {} applied", p[0], channel);
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Applies one report. Returns false when the id is not known yet (the report is kept and applied later)
+     * or the part already had a final report.
+     */
+    public boolean apply(String channel, String providerId, Report report) {
+        Instant now = clock.instant();
+        return jdbc.tx(c -> {
+            int updated = Jdbc.update(c, "update sms_part set status = ?, error = ?, reported_at = ? where channel = ? "
+                    + "and provider_id = ? and status is null", report.status(), truncate(report.reason()), now, channel,
+                    providerId);
+            if (updated == 0) {
+                boolean known = !Jdbc.query(c, "select sms_id from sms_part where channel = ? and provider_id = ?",
+                        rs -> rs.getLong(1), channel, providerId).isEmpty();
+                boolean pending = !Jdbc.query(c, "select status from pending_report where channel = ? and provider_id = ?",
+                        rs -> rs.getString(1), channel, providerId).isEmpty();
+                if (!known && !pending) {
+                    Jdbc.update(c, "insert into pending_report (channel, provider_id, status, error, received_at) "
+                            + "values (?, ?, ?, ?, ?)", channel, providerId, report.status(), truncate(report.reason()), now);
+                    LOG.debug("Report for {} on {} arrived before its submit response; kept", providerId, channel);
+                }
+                return false;
+            }
+            List<Long> smsIds = Jdbc.query(c, "select sms_id from sms_part where channel = ? and provider_id = ?",
+                    rs -> rs.getLong(1), channel, providerId);
+            settle(c, smsIds, now);
+            return true;
+        });
+    }
+
+    /** Called by the dispatcher after it stored SENT for these SMS: reports that came early are applied now. */
+    @Override
+    public void sent(String channel, List<Long> smsIds) {
+        if (smsIds.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        jdbc.tx(c -> {
+            for (List<Long> chunk : chunks(smsIds)) {
+                settle(c, chunk, now);
+            }
+            return null;
+        });
+    }
+
+    private record PartState(long smsId, int partNo, int parts, String status, String error) {
+    }
+
+    /** Moves SENT SMS whose parts are all reported to DELIVERED, or to FAILED when a part failed. */
+    private static void settle(Connection c, Collection<Long> smsIds, Instant now) throws SQLException {
+        if (smsIds.isEmpty()) {
+            return;
+        }
+        List<PartState> states = Jdbc.query(c, "select p.sms_id, p.part_no, p.parts, p.status, p.error from sms_part p "
+                + "join sms s on s.id = p.sms_id where s.status = 'SENT' and p.status is not null and p.sms_id in ("
+                + marks(smsIds.size()) + ")", rs -> new PartState(rs.getLong(1), rs.getInt(2), rs.getInt(3),
+                rs.getString(4), rs.getString(5)), smsIds.toArray());
+        Map<Long, List<PartState>> bySms = new LinkedHashMap<>();
+        states.forEach(s -> bySms.computeIfAbsent(s.smsId(), k -> new ArrayList<>()).add(s));
+        for (Map.Entry<Long, List<PartState>> e : bySms.entrySet()) {
+            List<PartState> parts = e.getValue();
+            PartState failed = parts.stream().filter(p -> "FAILED".equals(p.status())).findFirst().orElse(null);
+            if (failed != null) {
+                String why = failed.parts() > 1 ? "part " + failed.partNo() + "/" + failed.parts() + ": " + failed.error()
+                        : failed.error();
+                Jdbc.update(c, "update sms set status = 'FAILED', done_at = ?, error = ? where id = ? and status = 'SENT'",
+                        now, truncate(why), e.getKey());
+            } else if (parts.size() == parts.get(0).parts()) {
+                Jdbc.update(c, "update sms set status = 'DELIVERED', done_at = ? where id = ? and status = 'SENT'",
+                        now, e.getKey());
+            }
+        }
+    }
+
+    private static String marks(int n) {
+        return String.join(",", java.util.Collections.nCopies(n, "?"));
+    }
+
+    private static <T> List<List<T>> chunks(List<T> all) {
+        List<List<T>> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += CHUNK) {
+            out.add(all.subList(i, Math.min(all.size(), i + CHUNK)));
+        }
+        return out;
+    }
+
+    private static String truncate(String s) {
+        return s == null || s.length() <= 1000 ? s : s.substring(0, 1000);
+    }
+
+    /** For tests and the API: how many reports wait for their submit response. */
+    public long pending() {
+        return jdbc.query("select count(*) from pending_report", rs -> rs.getLong(1)).get(0);
+    }
+}
