@@ -36,6 +36,7 @@ import org.hermod.jobs.JobPolicy;
 import org.hermod.jobs.JobPolicyFactory;
 import org.hermod.jobs.Jobs;
 import org.hermod.mail.Mailer;
+import org.hermod.modem.Modems;
 import org.hermod.outbox.Dispatcher;
 import org.hermod.outbox.ErrorReport;
 import org.hermod.outbox.MobilePrefixes;
@@ -72,6 +73,9 @@ public final class HermodConfiguration implements CamelConfiguration {
         SpoolChannel spool = new SpoolChannel("spool", Path.of(settings.string("hermod.spool.dir")));
         channels.put(spool.name(), spool);
         registry.findByType(SmsChannel.class).forEach(c -> channels.put(c.name(), c));
+        Modems modems = Modems.fromSettings(settings, jdbc, clock,
+                () -> registry.lookupByNameAndType("inbound", Inbound.class));
+        modems.all().forEach(m -> channels.put(m.name(), m.channel()));
         if (!channels.containsKey(outboxSettings.defaultChannel())) {
             throw new org.hermod.config.ConfigException("hermod.outbox.default-channel", "names no channel ('"
                     + outboxSettings.defaultChannel() + "'); known: " + channels.keySet());
@@ -84,6 +88,11 @@ public final class HermodConfiguration implements CamelConfiguration {
             registry.bind("metricsRegistry", meters);
         }
         OutboxMetrics metrics = new OutboxMetrics(meters, jdbc);
+        try {
+            modems.install(context, meters);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot set up the modems: " + e.getMessage(), e);
+        }
 
         Mailer mailer = new Mailer(context.createProducerTemplate(), settings.bool("hermod.mail.enabled"));
         MobilePrefixes prefixes = new MobilePrefixes(jdbc);
