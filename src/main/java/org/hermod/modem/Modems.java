@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
-import org.apache.camel.StartupListener;
+import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.hermod.config.Settings;
@@ -50,9 +50,14 @@ public final class Modems {
             context.getRegistry().bind("modem-" + modem.name(), modem);
             gauges(meters, modem.connection());
         }
-        context.addStartupListener(new StartupListener() {
+        // added once the context runs: routes added while it is still starting are not started on 4.17
+        context.addStartupListener(new ExtendedStartupListener() {
             @Override
-            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
+            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
                 HealthCheckRegistry health = HealthCheckRegistry.get(ctx);
                 for (Modem modem : modems) {
                     ctx.addRouteFromTemplate("outbox-dispatch-" + modem.name(), "outbox-dispatch",
