@@ -56,6 +56,7 @@ public final class TcpModemServer implements AutoCloseable {
                     s.close();
                     continue;
                 }
+                s.setTcpNoDelay(true);
                 current = s;
                 connections.incrementAndGet();
                 Thread serving = new Thread(() -> {
