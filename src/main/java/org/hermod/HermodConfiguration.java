@@ -39,6 +39,7 @@ import org.hermod.jobs.Jobs;
 import org.hermod.mail.Mailer;
 import org.hermod.api.InboundApi;
 import org.hermod.kannel.KannelSendsms;
+import org.hermod.modem.Modems;
 import org.hermod.outbox.DeliveryReports;
 import org.hermod.outbox.Dispatcher;
 import org.hermod.smpp.SmppChannel;
@@ -96,6 +97,13 @@ public final class HermodConfiguration implements CamelConfiguration {
                         + "' names two channels");
             }
         }
+        Modems modems = Modems.fromSettings(settings, jdbc, clock, () -> inbound);
+        for (SmsChannel c : modems.all().stream().map(m -> (SmsChannel) m.channel()).toList()) {
+            if (channels.putIfAbsent(c.name(), c) != null) {
+                throw new org.hermod.config.ConfigException("hermod.modem.devices[].name", "'" + c.name()
+                        + "' names two channels");
+            }
+        }
         if (!channels.containsKey(outboxSettings.defaultChannel())) {
             throw new org.hermod.config.ConfigException("hermod.outbox.default-channel", "names no channel ('"
                     + outboxSettings.defaultChannel() + "'); known: " + channels.keySet());
@@ -108,6 +116,11 @@ public final class HermodConfiguration implements CamelConfiguration {
             registry.bind("metricsRegistry", meters);
         }
         OutboxMetrics metrics = new OutboxMetrics(meters, jdbc);
+        try {
+            modems.install(context, meters);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot set up the modems: " + e.getMessage(), e);
+        }
 
         MobilePrefixes prefixes = new MobilePrefixes(jdbc);
         Outbox outbox = new Outbox(jdbc, clock, outboxSettings, tenants, prefixes, channels.keySet());

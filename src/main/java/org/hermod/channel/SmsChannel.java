@@ -20,4 +20,13 @@ public interface SmsChannel {
     default boolean ready() {
         return true;
     }
+
+    /**
+     * The most SMS this channel takes in one batch; the dispatcher claims no more than this (nor more than
+     * {@code hermod.outbox.batch-size}). A slow channel (a GSM modem, a few SMS a minute) keeps it small so
+     * its claimed SMS do not wait in SENDING for minutes.
+     */
+    default int maxBatch() {
+        return Integer.MAX_VALUE;
+    }
 }

@@ -84,7 +84,7 @@ public final class Dispatcher {
         long started = System.nanoTime();
         while (true) {
             String token = instanceId + "-" + CLAIMS.incrementAndGet();
-            List<Claimed> batch = claim(channelName, onlyTenants, token);
+            List<Claimed> batch = claim(channelName, onlyTenants, token, Math.min(settings.batchSize(), channel.maxBatch()));
             if (batch.isEmpty()) {
                 break;
             }
@@ -97,13 +97,13 @@ public final class Dispatcher {
                            Instant sendBefore, int attempts) {
     }
 
-    private List<Claimed> claim(String channel, List<String> onlyTenants, String token) {
+    private List<Claimed> claim(String channel, List<String> onlyTenants, String token, int batchSize) {
         Instant now = clock.instant();
         String tenantClause = onlyTenants.isEmpty() ? ""
                 : " and tenant_id in (" + String.join(",", onlyTenants.stream().map(t -> "?").toList()) + ")";
         List<Object> args = new ArrayList<>(List.of(token, now, channel, now));
         args.addAll(onlyTenants);
-        args.add(settings.batchSize());
+        args.add(batchSize);
         return jdbc.tx(c -> {
             int claimed = Jdbc.update(c, "update sms set status = 'SENDING', claimed_by = ?, claimed_at = ?, "
                     + "attempts = attempts + 1 where id in (select id from sms where status = 'QUEUED' and channel = ? "

@@ -1,0 +1,186 @@
+package org.hermod.modem;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hermod.channel.OutgoingSms;
+import org.hermod.channel.SendOutcome;
+import org.hermod.channel.SendOutcome.Result;
+import org.hermod.config.Settings;
+import org.hermod.db.Database;
+import org.hermod.db.Jdbc;
+import org.hermod.inbound.Inbound;
+import org.hermod.mail.Mailer;
+import org.hermod.sms.Deliver;
+import org.hermod.sms.SmsText;
+import org.hermod.testing.ModemEmulator;
+import org.hermod.testing.TestDatabases;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One modem (connection, channel, inbox) against the {@link ModemEmulator} over a real link, on a real H2
+ * database; run over a pty pair ({@link ModemSerialIT}) and over TCP ({@link ModemTcpTest}).
+ */
+abstract class ModemContract {
+
+    protected ModemEmulator emulator;
+    protected Modem modem;
+    protected Jdbc jdbc;
+    private HikariDataSource dataSource;
+    private long nextId = 1;
+
+    /** Starts the peer for {@code emulator} and returns the link Hermod opens to it. */
+    abstract ModemLink startPeer(ModemEmulator emulator) throws Exception;
+
+    abstract void stopPeer() throws Exception;
+
+    @BeforeEach
+    void start() throws Exception {
+        emulator = new ModemEmulator();
+        ModemLink link = startPeer(emulator);
+        Map<String, String> db = Map.of("hermod.db.url", TestDatabases.h2(), "hermod.db.user", "sa", "hermod.db.pool-size", "4");
+        dataSource = Database.open(new Settings(k -> Optional.ofNullable(db.get(k))));
+        jdbc = new Jdbc(dataSource);
+        Inbound inbound = new Inbound(jdbc, Clock.systemUTC(), new Mailer(null, false), "", List.of());
+        ModemSettings settings = new ModemSettings("gsm1", link, Optional.empty(), Optional.empty(), 5, true, "2,1,0,1,0",
+                Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMillis(300),
+                Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofHours(24), "AT+CFUN=1,1");
+        modem = new Modem(settings, new ModemStore(jdbc, Clock.systemUTC()), () -> inbound, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        modem.close();
+        stopPeer();
+        dataSource.close();
+    }
+
+    protected OutgoingSms sms(String recipient, String text) {
+        return new OutgoingSms(nextId++, "default", recipient, SmsText.of(text), 1);
+    }
+
+    protected List<SendOutcome> send(OutgoingSms... batch) {
+        return modem.channel().send(List.of(batch));
+    }
+
+    @Test
+    void startUpDialogueThenGsm7SmsWithStatusReportRequested() {
+        List<SendOutcome> out = send(sms("+4520000001", "Skolen er lukket i morgen @ 8:00 {ekstra}"));
+        assertThat(out).extracting(SendOutcome::result).containsExactly(Result.SENT);
+        assertThat(out.get(0).providerId()).isEqualTo("mr:1");
+        assertThat(emulator.commands).startsWith("AT", "ATE0", "AT+CMEE=1", "AT+CPIN?", "AT+CMGF=0", "AT+CNMI=2,1,0,1,0",
+                "AT+CREG?", "AT+CSQ", "AT+CMGL=4");
+        ModemEmulator.Sent sent = emulator.sent.get(0);
+        assertThat(sent.recipient()).isEqualTo("+4520000001");
+        assertThat(sent.text()).isEqualTo("Skolen er lukket i morgen @ 8:00 {ekstra}");
+        assertThat(sent.alphabet()).isEqualTo(Deliver.Alphabet.GSM7);
+        assertThat(sent.statusReportRequested()).isTrue();
+        ModemConnection.Status status = modem.connection().status();
+        assertThat(status.state()).isEqualTo(ModemConnection.State.READY);
+        assertThat(status.rssi()).isEqualTo(21);
+        assertThat(status.dbm()).isEqualTo(-71);
+    }
+
+    @Test
+    void ucs2Sms() {
+        assertThat(send(sms("+4820000001", "Zażółć gęślą jaźń"))).extracting(SendOutcome::result).containsExactly(Result.SENT);
+        assertThat(emulator.sent.get(0).alphabet()).isEqualTo(Deliver.Alphabet.UCS2);
+        assertThat(emulator.sent.get(0).text()).isEqualTo("Zażółć gęślą jaźń");
+    }
+
+    @Test
+    void longSmsGoesAsConcatenatedParts() {
+        String text = "Lorem ipsum dolor sit amet. ".repeat(14);
+        List<SendOutcome> out = send(sms("+4520000002", text));
+        assertThat(out.get(0).result()).isEqualTo(Result.SENT);
+        assertThat(emulator.sent).hasSize(3);
+        assertThat(out.get(0).providerId()).isEqualTo("mr:1,2,3");
+        assertThat(emulator.sent).extracting(s -> s.concat().total()).containsOnly(3);
+        assertThat(emulator.sent).extracting(s -> s.concat().reference()).containsOnly(emulator.sent.get(0).concat().reference());
+        assertThat(String.join("", emulator.sent.stream().map(ModemEmulator.Sent::text).toList())).isEqualTo(text);
+    }
+
+    @Test
+    void slowPromptIsWaitedForAndAMissingOneIsRetried() {
+        emulator.promptDelayMillis = 800;
+        assertThat(send(sms("+4520000003", "slow"))).extracting(SendOutcome::result).containsExactly(Result.SENT);
+        emulator.promptDelayMillis = 3000;
+        SendOutcome late = send(sms("+4520000004", "too slow")).get(0);
+        assertThat(late.result()).isEqualTo(Result.RETRY);
+        assertThat(late.error()).contains("no '> ' prompt");
+        emulator.promptDelayMillis = 0;
+        await().atMost(Duration.ofSeconds(15)).until(() -> send(sms("+4520000004", "again")).get(0).result() == Result.SENT);
+    }
+
+    @Test
+    void cmsErrorsArePermanentOrTransientAndDoNotBlockTheRest() {
+        emulator.cmsErrors.add(21);
+        emulator.cmsErrors.add(42);
+        List<SendOutcome> out = send(sms("+4520000005", "rejected"), sms("+4520000006", "congested"),
+                sms("+4520000007", "fine"));
+        assertThat(out).extracting(SendOutcome::result).containsExactly(Result.FAILED, Result.RETRY, Result.SENT);
+        assertThat(out.get(0).error()).contains("+CMS ERROR: 21 (short message transfer rejected)");
+        assertThat(out.get(1).error()).contains("+CMS ERROR: 42 (congestion)");
+        assertThat(emulator.sent).extracting(ModemEmulator.Sent::text).containsExactly("fine");
+    }
+
+    @Test
+    void unsolicitedCodesInsideAnswersDoNotBreakTheDialogue() {
+        send(sms("+4520000008", "connect"));
+        int slot = emulator.deliver("+4520000099", "Hej fra mor", false).get(0);
+        emulator.urcInNextAnswer = "+CMTI: \"SM\"," + slot;
+        assertThat(send(sms("+4520000009", "while a URC arrives"))).extracting(SendOutcome::result)
+                .containsExactly(Result.SENT);
+        emulator.urcInNextAnswer = "RING";
+        assertThat(send(sms("+4520000010", "and a RING"))).extracting(SendOutcome::result).containsExactly(Result.SENT);
+        await().atMost(Duration.ofSeconds(10)).until(() -> inboundTexts().contains("Hej fra mor"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> emulator.storedOnSim() == 0);
+    }
+
+    @Test
+    void inboundSmsAndConcatenatedInboundAreStoredAndDeletedFromTheSim() {
+        send(sms("+4520000011", "connect"));
+        emulator.deliver("+4520000098", "Kort besked");
+        String longText = "Min datter er syg i dag og kommer ikke i skole. ".repeat(5);
+        emulator.deliver("+4520000097", longText);
+        await().atMost(Duration.ofSeconds(10)).until(() -> inboundTexts().containsAll(List.of("Kort besked", longText)));
+        assertThat(jdbc.query("select sender from inbound_sms where text = ?", rs -> rs.getString(1), longText))
+                .containsExactly("+4520000097");
+        assertThat(jdbc.query("select count(*) from modem_inbound_part", rs -> rs.getLong(1))).containsExactly(0L);
+        await().atMost(Duration.ofSeconds(5)).until(() -> emulator.storedOnSim() == 0);
+    }
+
+    @Test
+    void smsLeftOnTheSimWhileDisconnectedAreSweptOnConnect() {
+        emulator.deliver("+4520000096", "sent while Hermod was away", false);
+        send(sms("+4520000012", "connect"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> inboundTexts().contains("sent while Hermod was away"));
+        assertThat(emulator.storedOnSim()).isZero();
+    }
+
+    @Test
+    void statusReportsAreMatchedByMessageReferenceAndNumber() {
+        emulator.reportStatus = 0x00;
+        send(sms("+4520000013", "report me"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.query(
+                "select report_status from modem_submit where recipient = '+4520000013' and report_status is not null",
+                rs -> rs.getInt(1)).equals(List.of(0)));
+        emulator.reportStatus = 0x41;
+        send(sms("+4520000014", "report failure"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.query(
+                "select report_status from modem_submit where recipient = '+4520000014' and report_status is not null",
+                rs -> rs.getInt(1)).equals(List.of(0x41)));
+    }
+
+    protected List<String> inboundTexts() {
+        return jdbc.query("select text from inbound_sms", rs -> rs.getString(1));
+    }
+}
