@@ -1,0 +1,156 @@
+package org.hermod.sis;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each test swaps one file of the good export for a bad one; errors in other files follow from that. */
+class OneRosterBadInputTest {
+
+    @TempDir
+    Path temp;
+
+    private RecordingSink readBulkWith(String fileName, String badFixture) throws IOException {
+        RecordingSink sink = new RecordingSink();
+        new OneRosterReader().read(BadExports.bulkWith(temp, fileName, badFixture), sink);
+        return sink;
+    }
+
+    @Test
+    void latin1UsersFileStopsAtTheFirstUndecodableLine() throws IOException {
+        Path export = BadExports.copyOfBulk(temp);
+        List<String> lines = Files.readAllLines(export.resolve("users.csv"), UTF_8);
+        List<String> asciiFirst = List.of(lines.get(0), lines.get(8), lines.get(11), lines.get(1));
+        Files.write(export.resolve("users.csv"), asciiFirst, ISO_8859_1);
+
+        RecordingSink sink = new RecordingSink();
+        new OneRosterReader().read(export, sink);
+
+        assertThat(sink.errorsIn("users.csv")).containsExactly(new RowError("users.csv", 3, null,
+                "byte 0xE4 not valid UTF-8 (is the file in another charset?)"));
+        assertThat(sink.errorsIn("users.csv").get(0).toString())
+                .isEqualTo("users.csv:3: byte 0xE4 not valid UTF-8 (is the file in another charset?)");
+        assertThat(sink.userIds()).containsExactly("u-sb-008");
+    }
+
+    @Test
+    void missingColumnSkipsTheFileWithOneError() throws IOException {
+        RecordingSink sink = readBulkWith("users.csv", "users-missing-column.csv");
+
+        assertThat(sink.errorsIn("users.csv")).extracting(RowError::toString)
+                .containsExactly("users.csv:1 column 'familyName': required column missing from header");
+        assertThat(sink.users).isEmpty();
+        assertThat(sink.classes).hasSize(6);
+        assertThat(sink.errorsIn("enrollments.csv")).hasSize(33)
+                .allSatisfy(error -> assertThat(error.reason()).startsWith("unknown user"));
+    }
+
+    @Test
+    void duplicateIdNamesTheFirstLine() throws IOException {
+        RecordingSink sink = readBulkWith("users.csv", "users-duplicate-ids.csv");
+
+        assertThat(sink.errorsIn("users.csv")).containsExactly(
+                new RowError("users.csv", 4, "sourcedId", "duplicate sourcedId 'u-1', first seen on line 2"));
+        assertThat(sink.userIds()).containsExactly("u-1", "u-2", "u-3");
+        assertThat(sink.user("u-1").givenName()).isEqualTo("Anna");
+    }
+
+    @Test
+    void badDatesAndInstantsRejectTheirRows() throws IOException {
+        RecordingSink sink = readBulkWith("users.csv", "users-bad-dates.csv");
+
+        assertThat(sink.errorsIn("users.csv")).extracting(RowError::toString).containsExactly(
+                "users.csv:3 column 'metadata.hermod.endDate': not a date in format yyyy-MM-dd '2025-02-30'",
+                "users.csv:4 column 'metadata.hermod.endDate': not a date in format yyyy-MM-dd '19.12.2025'",
+                "users.csv:5 column 'dateLastModified': not an ISO-8601 instant 'yesterday'");
+        assertThat(sink.userIds()).containsExactly("u-1", "u-5");
+        assertThat(sink.user("u-1").endDate()).isEqualTo("2026-06-30");
+    }
+
+    @Test
+    void badContactFieldsAreReportedButKeepTheUser() throws IOException {
+        RecordingSink sink = readBulkWith("users.csv", "users-bad-contacts.csv");
+
+        assertThat(sink.errorsIn("users.csv")).extracting(RowError::toString).containsExactly(
+                "users.csv:3 column 'sms': letters in phone number '+45 20 AB 12 34'",
+                "users.csv:4 column 'email': not an e-mail address 'x@'",
+                "users.csv:5 column 'sms': unexpected character '#' in phone number '20#11#22'",
+                "users.csv:6 column 'role': unknown role 'pupil' (expected one of " + Role.ONEROSTER_VALUES + ")");
+        assertThat(sink.userIds()).containsExactly("u-1", "u-2", "u-3", "u-4");
+        assertThat(sink.user("u-1").mobile()).isEqualTo("+45 20 11 12 34");
+        assertThat(sink.user("u-1").email()).isEqualTo("anna@holm.dk");
+        assertThat(sink.user("u-2").mobile()).isNull();
+        assertThat(sink.user("u-3").email()).isNull();
+    }
+
+    @Test
+    void userInUnknownOrgIsRejected() throws IOException {
+        RecordingSink sink = readBulkWith("users.csv", "users-unknown-org.csv");
+
+        assertThat(sink.errorsIn("users.csv")).containsExactly(
+                new RowError("users.csv", 3, "orgSourcedIds", "unknown org 'org-xx'"));
+        assertThat(sink.userIds()).containsExactly("u-1", "u-3");
+    }
+
+    @Test
+    void classWithUnknownOrgOrTermOrBadTypeIsRejected() throws IOException {
+        RecordingSink sink = readBulkWith("classes.csv", "classes-unknown-refs.csv");
+
+        assertThat(sink.errorsIn("classes.csv")).extracting(RowError::toString).containsExactly(
+                "classes.csv:3 column 'schoolSourcedId': unknown org 'org-zz'",
+                "classes.csv:4 column 'termSourcedIds': unknown term 'as-2030'",
+                "classes.csv:5 column 'classType': 'lecture' is not one of homeroom, scheduled");
+        assertThat(sink.classes).extracting(SisClass::sourcedId).containsExactly("cls-1", "cls-5");
+    }
+
+    @Test
+    void enrollmentInARejectedClassNamesWhereTheClassWasRejected() throws IOException {
+        Path export = BadExports.bulkWith(temp, "classes.csv", "classes-unknown-refs.csv");
+        Files.writeString(export.resolve("enrollments.csv"),
+                "sourcedId,classSourcedId,userSourcedId,role\n"
+                        + "enr-1,cls-1,u-sb-001,student\n"
+                        + "enr-2,cls-2,u-sb-002,student\n");
+        RecordingSink sink = new RecordingSink();
+        new OneRosterReader().read(export, sink);
+
+        assertThat(sink.errorsIn("enrollments.csv")).containsExactly(new RowError("enrollments.csv", 3,
+                "classSourcedId", "class 'cls-2' was rejected (classes.csv:3)"));
+        assertThat(sink.enrollments).extracting(SisEnrollment::sourcedId).containsExactly("enr-1");
+    }
+
+    @Test
+    void enrollmentWithUnknownClassOrUserIsRejected() throws IOException {
+        RecordingSink sink = readBulkWith("enrollments.csv", "enrollments-unknown-refs.csv");
+
+        assertThat(sink.errors).containsExactly(
+                new RowError("enrollments.csv", 3, "classSourcedId", "unknown class 'cls-nope'"),
+                new RowError("enrollments.csv", 4, "userSourcedId", "unknown user 'u-nobody'"));
+        assertThat(sink.enrollments).extracting(SisEnrollment::sourcedId).containsExactly("enr-1", "enr-4");
+    }
+
+    @Test
+    void lineBreakInsideQuotesKeepsLaterLineNumbersPhysical() throws IOException {
+        RecordingSink sink = readBulkWith("users.csv", "users-multiline.csv");
+
+        assertThat(sink.errorsIn("users.csv")).containsExactly(
+                new RowError("users.csv", 5, "email", "not an e-mail address 'x@'"));
+        assertThat(sink.userIds()).containsExactly("u-1", "u-2", "u-3", "u-4");
+        assertThat(sink.user("u-2").familyName()).isEqualTo("Lund\nSchmidt");
+    }
+
+    @Test
+    void unclosedQuoteEndsTheFileAfterTheGoodRows() throws IOException {
+        RecordingSink sink = readBulkWith("users.csv", "users-unclosed-quote.csv");
+
+        assertThat(sink.errorsIn("users.csv")).extracting(RowError::toString)
+                .containsExactly("users.csv:4: quoted field never closed");
+        assertThat(sink.userIds()).containsExactly("u-1", "u-2");
+    }
+}
