@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.hermod.Problem;
+import org.hermod.db.BulkInsert;
 import org.hermod.db.Jdbc;
 import org.hermod.sms.SmsText;
 import org.hermod.tenant.Tenants;
@@ -213,27 +214,20 @@ public final class Outbox {
         }
     }
 
+    private static final List<String> SMS_COLUMNS = List.of("tenant_id", "request_id", "recipient", "text", "encoding",
+            "segments", "status", "priority", "channel", "next_attempt_at", "send_before", "created_at", "done_at", "error",
+            "user_id", "group_id");
+
     private static void insertSms(Connection c, Plan plan, long requestId, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into sms (tenant_id, request_id, recipient, text, encoding, "
-                + "segments, status, priority, channel, next_attempt_at, send_before, created_at, done_at, error, user_id, "
-                + "group_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            int pending = 0;
-            for (Recipient r : plan.recipients()) {
-                boolean ok = r.rejected() == null;
-                Jdbc.bind(ps, plan.tenant(), requestId, ok ? r.number() : truncate(r.number(), 20), plan.text().text(),
-                        plan.text().encoding().name(), plan.text().segments(),
-                        (ok ? SmsStatus.QUEUED : SmsStatus.FAILED).name(), plan.priority().ordinal(), plan.channel(),
-                        plan.notBefore(), plan.sendBefore(), now, ok ? null : now, r.rejected(), r.userId(), r.groupId());
-                ps.addBatch();
-                if (++pending == 1000) {
-                    ps.executeBatch();
-                    pending = 0;
-                }
-            }
-            if (pending > 0) {
-                ps.executeBatch();
-            }
+        List<Object[]> rows = new ArrayList<>(plan.recipients().size());
+        for (Recipient r : plan.recipients()) {
+            boolean ok = r.rejected() == null;
+            rows.add(new Object[] {plan.tenant(), requestId, ok ? r.number() : truncate(r.number(), 20),
+                    plan.text().text(), plan.text().encoding().name(), plan.text().segments(),
+                    (ok ? SmsStatus.QUEUED : SmsStatus.FAILED).name(), plan.priority().ordinal(), plan.channel(),
+                    plan.notBefore(), plan.sendBefore(), now, ok ? null : now, r.rejected(), r.userId(), r.groupId()});
         }
+        BulkInsert.insert(c, "sms", SMS_COLUMNS, rows);
     }
 
     private static String truncate(String s, int max) {
