@@ -36,23 +36,25 @@ import org.junit.jupiter.api.Test;
 @Tag("bench")
 class ModemBench {
 
+    private static final BenchReport REPORT = new BenchReport("modem");
+
     private static final String TEXT = "Kære forældre, skolen holder lukket fredag på grund af personalemøde. Mvh skolen";
 
     @Test
     void smsPerSecondOverTcp() throws Exception {
         Result free = run(0, 2000);
         Result line = run(11520, 300);
-        System.out.printf("%nModemBench (%d cores, %s)%n", Runtime.getRuntime().availableProcessors(),
+        REPORT.printf("%nModemBench (%d cores, %s)%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        System.out.printf("  no delay    : %5d SMS in %6.2f s = %7.1f SMS/s  (per SMS %d bytes to the modem, %d from it)%n",
+        REPORT.printf("  no delay    : %5d SMS in %6.2f s = %7.1f SMS/s  (per SMS %d bytes to the modem, %d from it)%n",
                 free.sms, free.seconds, free.sms / free.seconds, free.toModem, free.fromModem);
         double rate = line.sms / line.seconds;
         double limit = 11520.0 / line.bytesPerSms;
         double alternating = 11520.0 / (line.toModem + line.fromModem);
-        System.out.printf("  115200 baud : %5d SMS in %6.2f s = %7.1f SMS/s%n", line.sms, line.seconds, rate);
-        System.out.printf("    line-rate limit, busier direction (%d B/SMS): %.1f SMS/s -> reached %.0f%%%n",
+        REPORT.printf("  115200 baud : %5d SMS in %6.2f s = %7.1f SMS/s%n", line.sms, line.seconds, rate);
+        REPORT.printf("    line-rate limit, busier direction (%d B/SMS): %.1f SMS/s -> reached %.0f%%%n",
                 line.bytesPerSms, limit, 100 * rate / limit);
-        System.out.printf("    limit when the two directions take turns (%d B/SMS), as AT+CMGS does: %.1f SMS/s -> reached %.0f%%%n",
+        REPORT.printf("    limit when the two directions take turns (%d B/SMS), as AT+CMGS does: %.1f SMS/s -> reached %.0f%%%n",
                 line.toModem + line.fromModem, alternating, 100 * rate / alternating);
     }
 

@@ -74,9 +74,7 @@ class OutboxBench {
                       end to end                            median %5d ms
                     """, RECIPIENTS, RUNS, e, enqueue, f, floor, (double) e / Math.max(f, 1), b, batch, d, dispatch,
                     RECIPIENTS * 1000L / Math.max(d, 1), e + d);
-            System.out.println(report);
-            Files.createDirectories(Path.of("target/bench"));
-            Files.writeString(Path.of("target/bench/outbox.txt"), report);
+            new BenchReport("outbox").printf("%s", report);
         }
     }
 

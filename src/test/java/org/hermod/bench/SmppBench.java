@@ -87,8 +87,9 @@ class SmppBench {
         });
     }
 
+    private static final BenchReport REPORT = new BenchReport("smpp");
+
     private static void report(String line) {
-        System.out.println("BENCH " + line);
-        System.err.println("BENCH " + line);
+        REPORT.printf("%s%n", line);
     }
 }
