@@ -27,7 +27,9 @@ import org.hermod.api.auth.Permission;
 import org.hermod.channel.SmsChannel;
 import org.hermod.channel.spool.SpoolChannel;
 import org.hermod.config.Settings;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.hermod.db.Database;
+import org.hermod.db.DatabaseHealthCheck;
 import org.hermod.db.Jdbc;
 import org.hermod.directory.Directory;
 import org.hermod.inbound.Inbound;
@@ -158,6 +160,12 @@ public final class HermodConfiguration implements CamelConfiguration {
                 public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
                     smpp.forEach(SmppChannel::start);
                     addDispatchers(ctx, channels.keySet());
+                    HealthCheckRegistry health = HealthCheckRegistry.get(ctx);
+                    if (health != null) {
+                        DatabaseHealthCheck check = new DatabaseHealthCheck(dataSource);
+                        check.setCamelContext(ctx);
+                        health.register(check);
+                    }
                     printBanner(settings, spool, createdPassword);
                 }
             });

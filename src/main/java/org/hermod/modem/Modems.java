@@ -18,9 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The configured modems ({@code hermod.modem.*}), and what each gets in Camel: bean {@code modem-<name>}, a
- * dispatcher route {@code outbox-dispatch-<name>} from template {@code outbox-dispatch}, a route
- * {@code modem-<name>} from template {@code modem} (routes/modem.camel.yaml), a readiness health check and
- * Micrometer gauges. Nothing when {@code hermod.modem.enabled} is false (the default).
+ * route {@code modem-<name>} from template {@code modem} (routes/modem.camel.yaml), a readiness health check and
+ * Micrometer gauges (its dispatcher route comes with every channel's, see HermodConfiguration). Nothing when {@code hermod.modem.enabled} is false (the default).
  */
 public final class Modems {
 
@@ -60,8 +59,6 @@ public final class Modems {
             public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
                 HealthCheckRegistry health = HealthCheckRegistry.get(ctx);
                 for (Modem modem : modems) {
-                    ctx.addRouteFromTemplate("outbox-dispatch-" + modem.name(), "outbox-dispatch",
-                            Map.of("channel", modem.name()));
                     ctx.addRouteFromTemplate("modem-" + modem.name(), "modem", Map.of("modem", modem.name()));
                     if (health != null) {
                         ModemHealthCheck check = new ModemHealthCheck(modem.connection());
