@@ -161,6 +161,27 @@ class DispatcherTest {
     }
 
     @Test
+    void aJobRunsOnlyForItsTenantsAndWithinItsValidity() {
+        assertThat(admin.post("/api/tenants", "{\"id\":\"other\"}").status()).isEqualTo(201);
+        assertThat(admin.put("/api/jobs/outbox-dispatch-scripted", "{\"tenants\":[\"other\"]}").status()).isEqualTo(200);
+        send("{\"tenant\":\"default\",\"to\":[\"+4529000060\"],\"text\":\"x\"}");
+        send("{\"tenant\":\"other\",\"to\":[\"+4529000061\"],\"text\":\"x\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("+4529000061").equals("SENT"));
+        assertThat(status("+4529000060")).isEqualTo("QUEUED");
+
+        Http.Response expired = admin.put("/api/jobs/outbox-dispatch-scripted",
+                "{\"tenants\":[],\"validTo\":\"2026-11-24T09:00:00Z\"}");
+        assertThat(expired.status()).as(expired.toString()).isEqualTo(200);
+        long runs = admin.get("/api/jobs/outbox-dispatch-scripted").json().get("runCount").asLong();
+        await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> true);
+        assertThat(admin.get("/api/jobs/outbox-dispatch-scripted").json().get("runCount").asLong()).isEqualTo(runs);
+        assertThat(status("+4529000060")).isEqualTo("QUEUED");
+
+        assertThat(admin.put("/api/jobs/outbox-dispatch-scripted", "{\"validTo\":null}").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("+4529000060").equals("SENT"));
+    }
+
+    @Test
     void jobSettingsScheduleAndRunNow() {
         Http.Response bad = admin.put("/api/jobs/outbox-dispatch-scripted", "{\"schedule\":\"every minute\"}");
         assertThat(bad.status()).isEqualTo(400);
