@@ -93,7 +93,8 @@ public final class ModemStore {
                             now, id);
             String status = jdbc.query("select status from sms where id = ?", rs -> rs.getString(1), id).stream()
                     .findFirst().orElse("GONE");
-            if (n > 0 || !status.equals("SENDING")) {
+            // SENT with nothing changed: the dispatcher stored SENT between our update and this read; next call
+            if (n > 0 || !(status.equals("SENDING") || status.equals("SENT"))) {
                 jdbc.update("update modem_submit set applied = true where sms_id = ?", id);
             }
             changed += n;
