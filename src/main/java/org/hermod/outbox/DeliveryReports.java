@@ -141,6 +141,24 @@ public final class DeliveryReports implements Dispatcher.SentListener {
         });
     }
 
+    /**
+     * Settles SENT SMS whose parts already carry a report. Normally {@link #apply} or {@link #sent} does it; this
+     * catches the one race they leave (a report committed just after the dispatcher's listener looked), run by
+     * the outbox housekeeping job. Returns how many SMS it looked at.
+     */
+    public int settleReported() {
+        List<Long> ids = jdbc.query("select distinct p.sms_id from sms_part p join sms s on s.id = p.sms_id "
+                + "where s.status = 'SENT' and p.status is not null order by p.sms_id limit " + CHUNK, rs -> rs.getLong(1));
+        if (!ids.isEmpty()) {
+            Instant now = clock.instant();
+            jdbc.tx(c -> {
+                settle(c, ids, now);
+                return null;
+            });
+        }
+        return ids.size();
+    }
+
     private record PartState(long smsId, int partNo, int parts, String status, String error) {
     }
 
