@@ -36,7 +36,7 @@ class OutboxBench {
     @Test
     void emergencyToTenThousand() throws Exception {
         try (HermodApp app = HermodApp.on(TestDatabases.postgres()).with("hermod.outbox.poll-interval", "20ms").start()) {
-            seed(app);
+            app.seedUsers(RECIPIENTS, "+4526");
             List<Long> enqueue = new ArrayList<>();
             List<Long> dispatch = new ArrayList<>();
             List<Long> floor = new ArrayList<>();
@@ -76,22 +76,6 @@ class OutboxBench {
                     RECIPIENTS * 1000L / Math.max(d, 1), e + d);
             new BenchReport("outbox").printf("%s", report);
         }
-    }
-
-    private static void seed(HermodApp app) {
-        app.jdbc().tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("insert into dir_user (tenant_id, sis_id, account, mobile) "
-                    + "values ('default', ?, ?, ?)")) {
-                for (int i = 0; i < RECIPIENTS; i++) {
-                    ps.setString(1, "b" + i);
-                    ps.setString(2, "bench" + i);
-                    ps.setString(3, "+4526" + String.format("%06d", i));
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            return null;
-        });
     }
 
     /** The outbox rows alone, without the API, resolution or validation: by COPY or by a JDBC batch. */

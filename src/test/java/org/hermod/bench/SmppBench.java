@@ -3,7 +3,6 @@ package org.hermod.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +38,7 @@ class SmppBench {
                     .start();
             try {
                 await().atMost(Duration.ofSeconds(10)).until(() -> smsc.bound() == Integer.parseInt(binds));
-                seed(app);
+                app.seedUsers(USERS, "+4520");
                 Http admin = app.admin();
                 List<Long> millis = new ArrayList<>();
                 for (int run = 0; run < 3; run++) {
@@ -70,21 +69,6 @@ class SmppBench {
                 app.close();
             }
         }
-    }
-
-    private static void seed(HermodApp app) {
-        app.jdbc().tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "insert into dir_user (tenant_id, sis_id, mobile, source) values ('default', ?, ?, 'bench')")) {
-                for (int i = 0; i < USERS; i++) {
-                    ps.setString(1, "b" + i);
-                    ps.setString(2, "+4520" + String.format("%06d", i));
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            return null;
-        });
     }
 
     private static final BenchReport REPORT = new BenchReport("smpp");

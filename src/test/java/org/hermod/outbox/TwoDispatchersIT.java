@@ -28,7 +28,7 @@ class TwoDispatchersIT {
         try (HermodApp a = HermodApp.on(db).with("hermod.outbox.batch-size", "100").start();
              HermodApp b = HermodApp.on(db).with("hermod.outbox.batch-size", "100").start()) {
             assertThat(b.admin().put("/api/jobs/outbox-dispatch-spool", "{\"active\":false}").status()).isEqualTo(200);
-            seedUsers(a, 10_000);
+            a.seedUsers(10_000, "+4522");
             Http.Response r = a.admin().post("/api/sms", "{\"tenant\":\"default\",\"everyone\":true,"
                     + "\"priority\":\"EMERGENCY\",\"text\":\"Skolen er lukket\"}");
             assertThat(r.status()).as(r.toString()).isEqualTo(201);
@@ -51,22 +51,6 @@ class TwoDispatchersIT {
             System.out.printf("two dispatchers: A sent %d, B sent %d, overlap %d%n", fromA.size(), fromB.size(),
                     both.size());
         }
-    }
-
-    static void seedUsers(HermodApp app, int n) {
-        app.jdbc().tx(c -> {
-            try (var ps = c.prepareStatement("insert into dir_user (tenant_id, sis_id, account, mobile) values "
-                    + "('default', ?, ?, ?)")) {
-                for (int i = 0; i < n; i++) {
-                    ps.setString(1, "u" + i);
-                    ps.setString(2, "user" + i);
-                    ps.setString(3, "+4522" + String.format("%06d", i));
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            return null;
-        });
     }
 
     static Set<String> files(Path dir) throws IOException {

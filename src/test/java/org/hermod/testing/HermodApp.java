@@ -116,6 +116,26 @@ public final class HermodApp implements AutoCloseable {
         return jdbc().query(sql, rs -> rs.getLong(1), args).get(0);
     }
 
+    /**
+     * Adds {@code n} users with mobile numbers {@code mobilePrefix} + a six-digit counter to the default
+     * tenant's directory, by SQL (the SIS import is not what these tests measure).
+     */
+    public void seedUsers(int n, String mobilePrefix) {
+        jdbc().tx(c -> {
+            try (var ps = c.prepareStatement("insert into dir_user (tenant_id, sis_id, account, mobile, source) "
+                    + "values ('default', ?, ?, ?, 'test')")) {
+                for (int i = 0; i < n; i++) {
+                    ps.setString(1, "seed" + i);
+                    ps.setString(2, "user" + i);
+                    ps.setString(3, mobilePrefix + String.format("%06d", i));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
     @Override
     public void close() {
         main.stop();
