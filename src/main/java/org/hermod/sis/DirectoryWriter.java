@@ -322,11 +322,10 @@ public final class DirectoryWriter implements Sink {
         Map<String, Long> userIds = ids("dir_user", members.stream().map(Member::userSisId).distinct().toList());
         Map<List<Long>, String> existing = new HashMap<>();
         if (!groupIds.isEmpty() && !userIds.isEmpty()) {
-            List<Object> args = new ArrayList<>(groupIds.values());
-            args.addAll(userIds.values());
-            try (PreparedStatement ps = c.prepareStatement("select group_id, user_id, role from dir_membership where group_id in ("
-                    + marks(groupIds.size()) + ") and user_id in (" + marks(userIds.size()) + ")")) {
-                Jdbc.bind(ps, args.toArray());
+            // by user only (index dir_membership_user): a batch's groups are often all groups, its users are few
+            try (PreparedStatement ps = c.prepareStatement("select group_id, user_id, role from dir_membership where user_id in ("
+                    + marks(userIds.size()) + ")")) {
+                Jdbc.bind(ps, userIds.values().toArray());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         existing.put(List.of(rs.getLong(1), rs.getLong(2)), Objects.requireNonNullElse(rs.getString(3), ""));
