@@ -20,6 +20,7 @@ import org.apache.camel.spi.Registry;
 import org.hermod.api.AdminApi;
 import org.hermod.api.ApiErrors;
 import org.hermod.api.JobsApi;
+import org.hermod.api.SisApi;
 import org.hermod.api.SmsApi;
 import org.hermod.api.auth.ApiUsers;
 import org.hermod.api.auth.Passwords;
@@ -54,6 +55,9 @@ import org.hermod.outbox.MobilePrefixes;
 import org.hermod.outbox.Outbox;
 import org.hermod.outbox.OutboxMetrics;
 import org.hermod.outbox.OutboxSettings;
+import org.hermod.sis.SisImportSettings;
+import org.hermod.sis.SisImporter;
+import org.hermod.sis.SisRoutes;
 import org.hermod.tenant.Tenants;
 
 /**
@@ -149,6 +153,13 @@ public final class HermodConfiguration implements CamelConfiguration {
         registry.bind("smsApi", new SmsApi(users, outbox));
         registry.bind("jobsApi", new JobsApi(users, jobs, errorLog));
         registry.bind("adminApi", new AdminApi(users, prefixes, jdbc, tenants, new Directory(jdbc, clock)));
+        List<SisImportSettings> sisImports = SisImportSettings.all(settings);
+        SisImporter sisImporter = new SisImporter(jdbc, clock, tenants, prefixes,
+                settings.string("hermod.outbox.default-country-code"), sisImports,
+                settings.integer("hermod.sis.batch-size", 1, 1000), settings.integer("hermod.sis.progress-every", 1, 10_000_000));
+        sisImporter.recoverInterrupted();
+        registry.bind("sisImporter", sisImporter);
+        registry.bind("sisApi", new SisApi(users, jdbc));
 
         try {
             context.addStartupListener(new org.apache.camel.ExtendedStartupListener() {
@@ -157,7 +168,7 @@ public final class HermodConfiguration implements CamelConfiguration {
                 }
 
                 @Override
-                public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
+                public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
                     smpp.forEach(SmppChannel::start);
                     addDispatchers(ctx, channels.keySet());
                     HealthCheckRegistry health = HealthCheckRegistry.get(ctx);
@@ -166,6 +177,7 @@ public final class HermodConfiguration implements CamelConfiguration {
                         check.setCamelContext(ctx);
                         health.register(check);
                     }
+                    SisRoutes.install(ctx, sisImports);
                     printBanner(settings, spool, createdPassword);
                 }
             });

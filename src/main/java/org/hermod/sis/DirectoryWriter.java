@@ -1,0 +1,410 @@
+package org.hermod.sis;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.hermod.db.Jdbc;
+
+/**
+ * Writes what a SIS reader streams into the directory (dir_user, dir_group, dir_membership) through one
+ * connection, so the caller decides the transaction. Records are buffered in batches of {@code batchSize}; each
+ * batch costs one select of the rows that exist, then batched inserts of the new ones and batched updates of
+ * those that differ. An unchanged row is not written at all (not even {@code last_seen_at}, which therefore
+ * says when the SIS last changed the row).
+ *
+ * <p>Memory holds one batch of each kind, the (few) orgs and sessions, nothing per user. A full import also
+ * writes each user id it saw to {@code sis_import_seen}, so {@link #finish} can end the users of this source
+ * that the file no longer contains.
+ */
+public final class DirectoryWriter implements Sink {
+
+    /** What the import changed. */
+    public record Counts(long rows, long usersInserted, long usersUpdated, long usersEnded, long groupsWritten,
+                         long membershipsWritten, long errors) {
+    }
+
+    /** How users from this source are treated. */
+    public record Options(String tenant, String source, long importId, boolean full, boolean welcome,
+                          LocalDate today, LocalDate endDateForMissing, int batchSize) {
+    }
+
+    private static final String USER_COLUMNS = "account, given_name, family_name, role, mobile, mobile_norm, email, "
+            + "start_date, end_date, source";
+
+    private final Connection c;
+    private final Options o;
+    private final Instant now;
+    private final Function<String, String> normaliseMobile;
+    private final Consumer<RowError> errors;
+    private final Runnable progress;
+
+    private final Map<String, String> orgNames = new HashMap<>();
+    private final Map<String, String> sessionTitles = new HashMap<>();
+    private final List<SisClass> classes = new ArrayList<>();
+    private final List<SisUser> users = new ArrayList<>();
+    private final List<SisEnrollment> enrollments = new ArrayList<>();
+    private final List<String[]> groupMembers = new ArrayList<>();
+
+    private long rows;
+    private long usersInserted;
+    private long usersUpdated;
+    private long usersEnded;
+    private long groupsWritten;
+    private long membershipsWritten;
+    private long errorCount;
+
+    /**
+     * @param normaliseMobile the number in E.164, or null when it cannot receive SMS (kept as written in {@code mobile})
+     * @param errors          told of every row error (the import's report and error table)
+     * @param progress        called after every record, cheap; the caller decides when to report
+     */
+    public DirectoryWriter(Connection c, Options options, Instant now, Function<String, String> normaliseMobile,
+                           Consumer<RowError> errors, Runnable progress) {
+        this.c = c;
+        this.o = options;
+        this.now = now;
+        this.normaliseMobile = normaliseMobile;
+        this.errors = errors;
+        this.progress = progress;
+    }
+
+    public long rows() {
+        return rows;
+    }
+
+    public long errorCount() {
+        return errorCount;
+    }
+
+    @Override
+    public void onOrg(SisOrg org) {
+        orgNames.put(org.sourcedId(), org.name());
+        counted();
+    }
+
+    @Override
+    public void onSession(SisSession session) {
+        sessionTitles.put(session.sourcedId(), session.title());
+        counted();
+    }
+
+    @Override
+    public void onClass(SisClass sisClass) {
+        classes.add(sisClass);
+        if (classes.size() >= o.batchSize()) {
+            run(this::flushClasses);
+        }
+        counted();
+    }
+
+    @Override
+    public void onUser(SisUser user) {
+        users.add(user);
+        if (users.size() >= o.batchSize()) {
+            run(this::flushUsers);
+        }
+        counted();
+    }
+
+    @Override
+    public void onEnrollment(SisEnrollment enrollment) {
+        enrollments.add(enrollment);
+        if (enrollments.size() >= o.batchSize()) {
+            run(this::flushEnrollments);
+        }
+        counted();
+    }
+
+    @Override
+    public void onGroupMember(String userSourcedId, String groupName) {
+        groupMembers.add(new String[] {userSourcedId, groupName});
+        if (groupMembers.size() >= o.batchSize()) {
+            run(this::flushGroupMembers);
+        }
+    }
+
+    @Override
+    public void onError(RowError error) {
+        errorCount++;
+        errors.accept(error);
+        counted();
+    }
+
+    /** Writes what is still buffered and, for a full import, ends the users of this source it did not contain. */
+    public Counts finish() throws SQLException {
+        flushClasses();
+        flushUsers();
+        flushEnrollments();
+        flushGroupMembers();
+        if (o.full()) {
+            usersEnded += Jdbc.update(c, "update dir_user set end_date = ?, last_seen_at = ? where tenant_id = ? and source = ? "
+                    + "and (end_date is null or end_date > ?) and not exists (select 1 from sis_import_seen s "
+                    + "where s.import_id = ? and s.sis_id = dir_user.sis_id)", o.endDateForMissing(), now, o.tenant(),
+                    o.source(), o.endDateForMissing(), o.importId());
+            Jdbc.update(c, "delete from sis_import_seen where import_id = ?", o.importId());
+        }
+        return counts();
+    }
+
+    public Counts counts() {
+        return new Counts(rows, usersInserted, usersUpdated, usersEnded, groupsWritten, membershipsWritten, errorCount);
+    }
+
+    private void counted() {
+        rows++;
+        progress.run();
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run() throws SQLException;
+    }
+
+    private static void run(Step step) {
+        try {
+            step.run();
+        } catch (SQLException e) {
+            throw new Jdbc.DataException(e);
+        }
+    }
+
+    // --- groups ---------------------------------------------------------------------------------------------
+
+    private record GroupRow(String sisId, String name, String kind, String school, String session) {
+    }
+
+    private void flushClasses() throws SQLException {
+        if (classes.isEmpty()) {
+            return;
+        }
+        List<GroupRow> rows = classes.stream().map(k -> new GroupRow(k.sourcedId(), k.title(),
+                "homeroom".equals(k.classType()) ? "CLASS" : "TEAM", orgNames.get(k.schoolSourcedId()),
+                k.termSourcedIds().isEmpty() ? null : sessionTitles.get(k.termSourcedIds().get(0)))).toList();
+        classes.clear();
+        writeGroups(rows);
+    }
+
+    private void writeGroups(List<GroupRow> rows) throws SQLException {
+        Map<String, Object[]> existing = select("select sis_id, name, kind, school, session_name, source from dir_group",
+                rows.stream().map(GroupRow::sisId).toList(), rs -> new Object[] {rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getString(5), rs.getString(6)});
+        try (PreparedStatement insert = c.prepareStatement("insert into dir_group (tenant_id, sis_id, name, kind, school, "
+                + "session_name, source, last_seen_at) values (?, ?, ?, ?, ?, ?, ?, ?)");
+             PreparedStatement update = c.prepareStatement("update dir_group set name = ?, kind = ?, school = ?, "
+                     + "session_name = ?, source = ?, last_seen_at = ? where tenant_id = ? and sis_id = ?")) {
+            for (GroupRow g : rows) {
+                Object[] old = existing.get(g.sisId());
+                if (old == null) {
+                    Jdbc.bind(insert, o.tenant(), g.sisId(), g.name(), g.kind(), g.school(), g.session(), o.source(), now);
+                    insert.addBatch();
+                    groupsWritten++;
+                } else if (!java.util.Arrays.equals(old, new Object[] {g.name(), g.kind(), g.school(), g.session(), o.source()})) {
+                    Jdbc.bind(update, g.name(), g.kind(), g.school(), g.session(), o.source(), now, o.tenant(), g.sisId());
+                    update.addBatch();
+                    groupsWritten++;
+                }
+            }
+            insert.executeBatch();
+            update.executeBatch();
+        }
+    }
+
+    // --- users ----------------------------------------------------------------------------------------------
+
+    private record UserRow(String sisId, Object[] values) {
+    }
+
+    private void flushUsers() throws SQLException {
+        if (users.isEmpty()) {
+            return;
+        }
+        List<UserRow> rows = new ArrayList<>(users.size());
+        for (SisUser u : users) {
+            LocalDate end = u.endDate();
+            if ("tobedeleted".equals(u.status()) && (end == null || end.isAfter(o.today()))) {
+                end = o.today();
+            }
+            String role = u.role() == null ? null : u.role().name();
+            String mobile = blankToNull(u.mobile());
+            rows.add(new UserRow(u.sourcedId(), new Object[] {blankToNull(u.username()), u.givenName(), u.familyName(), role,
+                    mobile, mobile == null ? null : normaliseMobile.apply(mobile), blankToNull(u.email()), u.startDate(), end,
+                    o.source()}));
+        }
+        users.clear();
+        Map<String, Object[]> existing = select("select sis_id, " + USER_COLUMNS + " from dir_user",
+                rows.stream().map(UserRow::sisId).toList(), rs -> new Object[] {rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
+                        rs.getObject(9, LocalDate.class), rs.getObject(10, LocalDate.class), rs.getString(11)});
+        try (PreparedStatement insert = c.prepareStatement("insert into dir_user (tenant_id, sis_id, " + USER_COLUMNS
+                + ", last_seen_at, welcome_due) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             PreparedStatement update = c.prepareStatement("update dir_user set account = ?, given_name = ?, "
+                     + "family_name = ?, role = ?, mobile = ?, mobile_norm = ?, email = ?, start_date = ?, end_date = ?, "
+                     + "source = ?, last_seen_at = ? where tenant_id = ? and sis_id = ?");
+             PreparedStatement seen = o.full() ? c.prepareStatement(
+                     "insert into sis_import_seen (import_id, sis_id) values (?, ?)") : null) {
+            for (UserRow u : rows) {
+                Object[] old = existing.get(u.sisId());
+                Object[] v = u.values();
+                if (old == null) {
+                    boolean welcome = o.welcome() && v[0] != null && v[5] != null
+                            && (v[8] == null || !((LocalDate) v[8]).isBefore(o.today()));
+                    Jdbc.bind(insert, o.tenant(), u.sisId(), v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
+                            now, welcome);
+                    insert.addBatch();
+                    usersInserted++;
+                } else if (!java.util.Arrays.equals(old, v)) {
+                    Jdbc.bind(update, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], now, o.tenant(), u.sisId());
+                    update.addBatch();
+                    usersUpdated++;
+                }
+                if (seen != null) {
+                    Jdbc.bind(seen, o.importId(), u.sisId());
+                    seen.addBatch();
+                }
+            }
+            insert.executeBatch();
+            update.executeBatch();
+            if (seen != null) {
+                seen.executeBatch();
+            }
+        }
+    }
+
+    // --- memberships ----------------------------------------------------------------------------------------
+
+    private record Member(String groupSisId, String userSisId, String role, boolean delete) {
+    }
+
+    private void flushEnrollments() throws SQLException {
+        if (enrollments.isEmpty()) {
+            return;
+        }
+        List<Member> members = enrollments.stream().map(e -> new Member(e.classSourcedId(), e.userSourcedId(),
+                e.role() == null ? null : e.role().name(), "tobedeleted".equals(e.status()))).toList();
+        enrollments.clear();
+        writeMembers(members);
+    }
+
+    private void flushGroupMembers() throws SQLException {
+        if (groupMembers.isEmpty()) {
+            return;
+        }
+        List<GroupRow> groups = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (String[] m : groupMembers) {
+            if (names.add(m[1])) {
+                groups.add(new GroupRow(m[1], m[1], "CLASS", null, null));
+            }
+        }
+        List<Member> members = groupMembers.stream().map(m -> new Member(m[1], m[0], null, false)).toList();
+        groupMembers.clear();
+        writeGroups(groups);
+        writeMembers(members);
+    }
+
+    private void writeMembers(List<Member> members) throws SQLException {
+        flushClasses();
+        flushUsers();
+        Map<String, Long> groupIds = ids("dir_group", members.stream().map(Member::groupSisId).distinct().toList());
+        Map<String, Long> userIds = ids("dir_user", members.stream().map(Member::userSisId).distinct().toList());
+        Map<List<Long>, String> existing = new HashMap<>();
+        if (!groupIds.isEmpty() && !userIds.isEmpty()) {
+            // by user only (index dir_membership_user): a batch's groups are often all groups, its users are few
+            try (PreparedStatement ps = c.prepareStatement("select group_id, user_id, role from dir_membership where user_id in ("
+                    + marks(userIds.size()) + ")")) {
+                Jdbc.bind(ps, userIds.values().toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        existing.put(List.of(rs.getLong(1), rs.getLong(2)), Objects.requireNonNullElse(rs.getString(3), ""));
+                    }
+                }
+            }
+        }
+        try (PreparedStatement insert = c.prepareStatement("insert into dir_membership (group_id, user_id, role) values (?, ?, ?)");
+             PreparedStatement update = c.prepareStatement("update dir_membership set role = ? where group_id = ? and user_id = ?");
+             PreparedStatement delete = c.prepareStatement("delete from dir_membership where group_id = ? and user_id = ?")) {
+            for (Member m : members) {
+                Long group = groupIds.get(m.groupSisId());
+                Long user = userIds.get(m.userSisId());
+                if (group == null || user == null) {
+                    onError(new RowError("enrollments", 0, null, "membership of user '" + m.userSisId() + "' in group '"
+                            + m.groupSisId() + "' skipped: " + (group == null ? "group" : "user") + " not in the directory"));
+                    continue;
+                }
+                List<Long> key = List.of(group, user);
+                String old = existing.get(key);
+                if (m.delete()) {
+                    if (old != null) {
+                        Jdbc.bind(delete, group, user);
+                        delete.addBatch();
+                        existing.remove(key);
+                        membershipsWritten++;
+                    }
+                } else if (old == null) {
+                    Jdbc.bind(insert, group, user, m.role());
+                    insert.addBatch();
+                    existing.put(key, Objects.requireNonNullElse(m.role(), ""));
+                    membershipsWritten++;
+                } else if (!old.equals(Objects.requireNonNullElse(m.role(), ""))) {
+                    Jdbc.bind(update, m.role(), group, user);
+                    update.addBatch();
+                    existing.put(key, Objects.requireNonNullElse(m.role(), ""));
+                    membershipsWritten++;
+                }
+            }
+            insert.executeBatch();
+            update.executeBatch();
+            delete.executeBatch();
+        }
+    }
+
+    // --- helpers --------------------------------------------------------------------------------------------
+
+    private Map<String, Long> ids(String table, List<String> sisIds) throws SQLException {
+        Map<String, Long> ids = new HashMap<>();
+        select("select sis_id, id from " + table, sisIds, rs -> new Object[] {rs.getLong(2)})
+                .forEach((k, v) -> ids.put(k, (Long) v[0]));
+        return ids;
+    }
+
+    /** {@code sql} (whose first column is sis_id) for the tenant's rows with these SIS ids, by SIS id. */
+    private Map<String, Object[]> select(String sql, List<String> sisIds, Jdbc.RowMapper<Object[]> mapper) throws SQLException {
+        Map<String, Object[]> found = new LinkedHashMap<>();
+        for (int from = 0; from < sisIds.size(); from += 1000) {
+            List<String> chunk = sisIds.subList(from, Math.min(sisIds.size(), from + 1000));
+            try (PreparedStatement ps = c.prepareStatement(sql + " where tenant_id = ? and sis_id in (" + marks(chunk.size()) + ")")) {
+                ps.setString(1, o.tenant());
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 2, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.put(rs.getString(1), mapper.map(rs));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static String marks(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,197 @@
+package org.hermod.sis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.apache.camel.Exchange;
+import org.hermod.db.Jdbc;
+import org.hermod.outbox.MobilePrefixes;
+import org.hermod.outbox.PhoneNumbers;
+import org.hermod.tenant.Tenants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Imports one dropped SIS file into the directory, in one transaction: after a crash the directory is as before
+ * the file or as after it, never half. The file's SHA-256 is stored in {@code sis_file} in that same transaction,
+ * so a file dropped twice (or picked up again because the process died between the commit and the move to
+ * done/) changes nothing the second time.
+ *
+ * <p>Outcome, for the route's {@code move}: {@code done} (applied, possibly with bad rows skipped, or a duplicate)
+ * or {@code error} (rejected: nothing applied). The report CSV goes into that same folder.
+ */
+public final class SisImporter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SisImporter.class);
+
+    /** Header read by the route's move option: done or error. */
+    public static final String OUTCOME = "HermodSisOutcome";
+    public static final String IMPORT_ID = "HermodSisImportId";
+
+    /** What became of a file. */
+    public record Result(long importId, String status, DirectoryWriter.Counts counts, Path report) {
+        public boolean applied() {
+            return status.equals("DONE") || status.equals("DUPLICATE");
+        }
+    }
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+    private final Tenants tenants;
+    private final MobilePrefixes prefixes;
+    private final String defaultCountryCode;
+    private final Map<String, SisImportSettings> imports = new LinkedHashMap<>();
+    private final int batchSize;
+    private final int progressEvery;
+
+    public SisImporter(Jdbc jdbc, Clock clock, Tenants tenants, MobilePrefixes prefixes, String defaultCountryCode,
+                       List<SisImportSettings> imports, int batchSize, int progressEvery) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.tenants = tenants;
+        this.prefixes = prefixes;
+        this.defaultCountryCode = defaultCountryCode;
+        imports.forEach(s -> this.imports.put(s.name(), s));
+        this.batchSize = batchSize;
+        this.progressEvery = progressEvery;
+    }
+
+    public List<SisImportSettings> imports() {
+        return List.copyOf(imports.values());
+    }
+
+    /** Marks imports left RUNNING by a process that died as INTERRUPTED (their files are still in the folder). */
+    public int recoverInterrupted() {
+        int n = jdbc.update("update sis_import set status = 'INTERRUPTED', finished_at = ? where status = 'RUNNING'",
+                clock.instant());
+        if (n > 0) {
+            LOG.warn("{} SIS import(s) were interrupted by a stop or crash; their files are imported again", n);
+        }
+        return n;
+    }
+
+    /** The route's step: imports the exchange's file for import {@code name} and sets {@link #OUTCOME}. */
+    public void importFile(String name, Exchange exchange) {
+        SisImportSettings settings = Optional.ofNullable(imports.get(name))
+                .orElseThrow(() -> new IllegalArgumentException("no SIS import named '" + name + "'"));
+        Path file = exchange.getMessage().getBody(java.io.File.class).toPath();
+        Result result = importFile(settings, file);
+        exchange.getMessage().setHeader(OUTCOME, result.applied() ? "done" : "error");
+        exchange.getMessage().setHeader(IMPORT_ID, result.importId());
+    }
+
+    public Result importFile(SisImportSettings s, Path file) {
+        String fileName = file.getFileName().toString();
+        String checksum = sha256(file);
+        Path folder = s.folder();
+        try (ImportLog log = ImportLog.start(jdbc.dataSource(), clock, s.tenant(), s.source(), fileName, checksum,
+                s.format().name().toLowerCase(), s.full(), progressEvery, folder.resolve(".reports"))) {
+            DirectoryWriter.Counts none = new DirectoryWriter.Counts(0, 0, 0, 0, 0, 0, 0);
+            Optional<Long> earlier = jdbc.query("select import_id from sis_file where tenant_id = ? and source = ? and checksum = ?",
+                    rs -> rs.getLong(1), s.tenant(), s.source(), checksum).stream().findFirst();
+            if (earlier.isPresent()) {
+                String message = "same content as import #" + earlier.get() + ": nothing to do";
+                return new Result(log.id(), "DUPLICATE", none, log.finish("DUPLICATE", none, message, folder.resolve("done")));
+            }
+            if (tenants.find(s.tenant()).isEmpty()) {
+                String message = "unknown tenant '" + s.tenant() + "'";
+                return new Result(log.id(), "REJECTED", none, log.finish("REJECTED", none, message, folder.resolve("error")));
+            }
+            Function<String, String> mobile = mobileNormaliser();
+            LocalDate today = LocalDate.now(clock.withZone(tenants.find(s.tenant()).orElseThrow().zone()));
+            DirectoryWriter.Options options = new DirectoryWriter.Options(s.tenant(), s.source(), log.id(), s.full(), s.welcome(),
+                    today, today.plusDays(s.grace().toDays()), batchSize);
+            AtomicReference<String> rejection = new AtomicReference<>();
+            DirectoryWriter.Counts counts;
+            try {
+                counts = jdbc.tx(c -> {
+                    if (c.getMetaData().getDatabaseProductName().equals("PostgreSQL")) {
+                        // the planner knows nothing of the rows this transaction has written so far and would scan
+                        // dir_user / dir_membership for every batch (quadratic); only for this transaction
+                        Jdbc.update(c, "set local enable_seqscan = off");
+                    }
+                    AtomicReference<DirectoryWriter> writer = new AtomicReference<>();
+                    DirectoryWriter w = new DirectoryWriter(c, options, clock.instant(), mobile, e -> {
+                        if (e.line() <= 1 && rejection.get() == null) {
+                            rejection.set("the export is incomplete (" + e + "): nothing applied, since applying the rest "
+                                    + (s.full() ? "would end every user it lacks" : "would apply part of it"));
+                        }
+                        log.error(e);
+                    }, () -> log.progress(writer.get().rows(), writer.get().errorCount()));
+                    writer.set(w);
+                    read(s, file, w);
+                    DirectoryWriter.Counts result = w.finish();
+                    if (rejection.get() == null && s.allOrNothing() && result.errors() > 0) {
+                        rejection.set(result.errors() + " bad row(s) and all-or-nothing is set: nothing applied");
+                    }
+                    if (rejection.get() != null) {
+                        c.rollback();
+                        return result;
+                    }
+                    Jdbc.update(c, "insert into sis_file (tenant_id, source, checksum, import_id) values (?, ?, ?, ?)",
+                            s.tenant(), s.source(), checksum, log.id());
+                    return result;
+                });
+            } catch (RuntimeException e) {
+                log.finish("FAILED", none, e.toString(), folder.resolve("error"));
+                throw e;
+            }
+            if (rejection.get() != null) {
+                DirectoryWriter.Counts rejected = new DirectoryWriter.Counts(counts.rows(), 0, 0, 0, 0, 0, counts.errors());
+                return new Result(log.id(), "REJECTED", rejected, log.finish("REJECTED", rejected, rejection.get(),
+                        folder.resolve("error")));
+            }
+            String message = counts.errors() == 0 ? null : counts.errors() + " bad row(s) skipped, see the report";
+            return new Result(log.id(), "DONE", counts, log.finish("DONE", counts, message, folder.resolve("done")));
+        }
+    }
+
+    private void read(SisImportSettings s, Path file, Sink sink) throws SQLException {
+        try {
+            if (s.format() == SisImportSettings.Format.ONEROSTER) {
+                new OneRosterReader().read(file, sink);
+            } else {
+                new MappedCsvReader(ColumnMap.load(s.mapping())).read(file, sink);
+            }
+        } catch (IOException | java.nio.file.ProviderNotFoundException e) {
+            sink.onError(new RowError(file.getFileName().toString(), 0, null, "cannot be read: " + e));
+        }
+    }
+
+    private Function<String, String> mobileNormaliser() {
+        PhoneNumbers numbers = prefixes.phoneNumbers(defaultCountryCode);
+        return raw -> {
+            try {
+                return numbers.normalise(raw);
+            } catch (PhoneNumbers.InvalidNumber e) {
+                return null;
+            }
+        };
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package org.hermod.sis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import org.hermod.testing.HermodApp;
+import org.hermod.testing.Http;
+import org.hermod.testing.MutableClock;
+import org.hermod.testing.TestDatabases;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The file drop end to end on the real application: OneRoster zips dropped into a folder are imported into the
+ * directory, moved to done/ or error/ with a report, and listed by GET /api/imports.
+ */
+class SisImportTest {
+
+    private static final Instant NOW = Instant.parse("2026-01-12T08:00:00Z");
+
+    @TempDir
+    Path temp;
+    private Path folder;
+    private Path deltaFolder;
+    private HermodApp app;
+    private Http admin;
+    private final MutableClock clock = new MutableClock(NOW);
+
+    @BeforeEach
+    void start() {
+        folder = temp.resolve("drop");
+        deltaFolder = temp.resolve("drop-delta");
+        app = HermodApp.on(TestDatabases.h2()).bean("clock", clock)
+                .with("hermod.sis.imports[0].name", "sb")
+                .with("hermod.sis.imports[0].folder", folder.toString())
+                .with("hermod.sis.imports[0].grace", "14d")
+                .with("hermod.sis.imports[0].welcome", "false")
+                .with("hermod.sis.imports[1].name", "sb-delta")
+                .with("hermod.sis.imports[1].source", "sb")
+                .with("hermod.sis.imports[1].folder", deltaFolder.toString())
+                .with("hermod.sis.imports[1].mode", "delta")
+                .with("hermod.sis.imports[1].welcome", "false")
+                .with("hermod.sis.poll-interval", "100ms")
+                .with("hermod.sis.read-lock-check-interval", "100")
+                .with("hermod.sis.read-lock-min-age", "100ms")
+                .with("hermod.sis.batch-size", "7")
+                .start();
+        admin = app.admin();
+    }
+
+    @AfterEach
+    void stop() {
+        app.close();
+    }
+
+    private Path bulkZip(String comment) throws Exception {
+        return SisDrops.zip(SisDrops.fixture("oneroster-bulk"), temp.resolve("zips/" + comment + ".zip"), comment);
+    }
+
+    private JsonNode lastImport() {
+        Http.Response list = admin.get("/api/imports?tenant=default");
+        assertThat(list.status()).as(list.toString()).isEqualTo(200);
+        return admin.get("/api/imports/" + list.json().get(0).get("id").asLong()).json();
+    }
+
+    @Test
+    void importsABulkExportThenAnUnchangedOneWritesNothingAndTheSameFileTwiceIsADuplicate() throws Exception {
+        Path zip = bulkZip("first");
+        SisDrops.drop(zip, folder, "export1.zip");
+        Path done = SisDrops.awaitProcessed(folder, "export1.zip");
+        assertThat(done.getParent().getFileName().toString()).isEqualTo("done");
+        JsonNode first = lastImport();
+        assertThat(first.get("status").asText()).isEqualTo("DONE");
+        assertThat(first.get("usersInserted").asLong()).isEqualTo(30);
+        assertThat(first.get("errors").asLong()).as(first.toString()).isZero();
+        assertThat(app.count("select count(*) from dir_user where tenant_id = 'default' and source = 'sb'")).isEqualTo(30);
+        assertThat(app.count("select count(*) from dir_group where source = 'sb'")).isEqualTo(6);
+        assertThat(app.count("select count(*) from dir_membership")).isEqualTo(33);
+        assertThat(app.jdbc().query("select mobile_norm from dir_user where sis_id = 'u-sb-001'", rs -> rs.getString(1)))
+                .containsExactly("+4520112201");
+        assertThat(app.jdbc().query("select name, kind, school from dir_group where sis_id = 'cls-sb-7a'",
+                rs -> rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3))).containsExactly("7.a|CLASS|Sønderborg Friskole");
+        assertThat(Files.readString(done.resolveSibling(first.get("id").asLong() + "-export1.zip.report.csv")))
+                .isEqualTo(ImportLog.REPORT_HEADER + "\n");
+
+        // same bytes again: a duplicate by checksum, nothing done
+        SisDrops.drop(zip, folder, "export2.zip");
+        assertThat(SisDrops.awaitProcessed(folder, "export2.zip").getParent().getFileName().toString()).isEqualTo("done");
+        assertThat(lastImport().get("status").asText()).isEqualTo("DUPLICATE");
+
+        // same content, other bytes (a new export of an unchanged SIS): read, compared, nothing written
+        clock.set(NOW.plusSeconds(3600));
+        SisDrops.drop(bulkZip("second"), folder, "export3.zip");
+        SisDrops.awaitProcessed(folder, "export3.zip");
+        JsonNode again = lastImport();
+        assertThat(again.get("status").asText()).isEqualTo("DONE");
+        assertThat(again.get("rows").asLong()).isEqualTo(first.get("rows").asLong());
+        assertThat(List.of(again.get("usersInserted").asLong(), again.get("usersUpdated").asLong(),
+                again.get("usersEnded").asLong(), again.get("groupsWritten").asLong(), again.get("membershipsWritten").asLong()))
+                .containsOnly(0L);
+        assertThat(app.count("select count(*) from dir_user where last_seen_at > ?", java.time.LocalDateTime.of(2026, 1, 12, 8, 0)))
+                .as("no user row touched").isZero();
+    }
+
+    @Test
+    void aFullImportEndsMissingUsersAfterTheGraceAndADeltaAppliesOnlyItsRows() throws Exception {
+        SisDrops.drop(bulkZip("bulk"), folder, "bulk.zip");
+        SisDrops.awaitProcessed(folder, "bulk.zip");
+
+        // delta: one new user, one tobedeleted, one changed mobile, one bad row (no status)
+        SisDrops.drop(SisDrops.zip(SisDrops.fixture("oneroster-delta"), temp.resolve("zips/delta.zip"), null),
+                deltaFolder, "delta.zip");
+        SisDrops.awaitProcessed(deltaFolder, "delta.zip");
+        JsonNode delta = lastImport();
+        assertThat(delta.get("status").asText()).as(delta.toString()).isEqualTo("DONE");
+        assertThat(delta.get("usersInserted").asLong()).isEqualTo(1);
+        assertThat(delta.get("errors").asLong()).as("u-sb-011 lacks status and dateLastModified, required in a delta").isEqualTo(2);
+        assertThat(delta.get("usersUpdated").asLong()).isEqualTo(2);
+        assertThat(delta.get("usersEnded").asLong()).isZero();
+        assertThat(endDate("u-sb-005")).isEqualTo(LocalDate.of(2025, 12, 19));
+        assertThat(app.jdbc().query("select mobile from dir_user where sis_id = 'u-sb-002'", rs -> rs.getString(1)))
+                .containsExactly("+45 20 11 99 02");
+        assertThat(endDate("u-sb-001")).as("a delta does not end users it lacks").isNull();
+        assertThat(app.count("select count(*) from dir_membership m join dir_user u on u.id = m.user_id "
+                + "where u.sis_id = 'u-sb-005'")).as("tobedeleted enrollment removed").isZero();
+        assertThat(app.count("select count(*) from dir_membership m join dir_user u on u.id = m.user_id "
+                + "where u.sis_id = 'u-sb-010'")).isEqualTo(1);
+
+        // full again, without the user the delta added: it ends after the grace
+        SisDrops.drop(bulkZip("bulk-again"), folder, "bulk2.zip");
+        SisDrops.awaitProcessed(folder, "bulk2.zip");
+        JsonNode full = lastImport();
+        assertThat(full.get("usersEnded").asLong()).as(full.toString()).isEqualTo(1);
+        assertThat(endDate("u-sb-010")).isEqualTo(LocalDate.of(2026, 1, 26));
+        assertThat(endDate("u-sb-002")).isNull();
+    }
+
+    @Test
+    void badRowsAreReportedWithFileLineColumnAndReasonAndTheGoodRowsApplied() throws Exception {
+        Path export = BadExports.bulkWith(temp, "users.csv", "users-bad-contacts.csv");
+        SisDrops.drop(SisDrops.zip(export, temp.resolve("zips/bad.zip"), null), folder, "bad.zip");
+        Path moved = SisDrops.awaitProcessed(folder, "bad.zip");
+        JsonNode imp = lastImport();
+        assertThat(moved.getParent().getFileName().toString()).isEqualTo("done");
+        assertThat(imp.get("status").asText()).isEqualTo("DONE");
+        assertThat(imp.get("errors").asLong()).isPositive();
+        JsonNode error = imp.get("rowErrors").get(0);
+        assertThat(error.get("file").asText()).isEqualTo("users.csv");
+        assertThat(error.get("line").asInt()).isGreaterThan(1);
+        assertThat(error.get("column").asText()).isNotEmpty();
+        assertThat(error.get("reason").asText()).isNotEmpty();
+        List<String> report = Files.readAllLines(moved.resolveSibling(imp.get("id").asLong() + "-bad.zip.report.csv"));
+        assertThat(report).hasSize(1 + imp.get("rowErrors").size());
+        assertThat(report.get(1)).startsWith("users.csv," + error.get("line").asInt() + ",");
+        assertThat(app.count("select count(*) from dir_user")).isPositive();
+    }
+
+    @Test
+    void everyKindOfBadInputReachesTheReportAndTheApi() throws Exception {
+        String[][] cases = {
+                {"users.csv", "users-bad-contacts.csv", "DONE"},
+                {"users.csv", "users-bad-dates.csv", "DONE"},
+                {"users.csv", "users-duplicate-ids.csv", "DONE"},
+                {"users.csv", "users-multiline.csv", "DONE"},
+                {"users.csv", "users-unknown-org.csv", "DONE"},
+                {"classes.csv", "classes-unknown-refs.csv", "DONE"},
+                {"enrollments.csv", "enrollments-unknown-refs.csv", "DONE"},
+                {"users.csv", "users-missing-column.csv", "REJECTED"},
+                {"users.csv", "users-unclosed-quote.csv", null},
+        };
+        int n = 0;
+        for (String[] c : cases) {
+            Path export = BadExports.bulkWith(temp.resolve("case" + n), c[0], c[1]);
+            String name = "case" + n++ + ".zip";
+            SisDrops.drop(SisDrops.zip(export, temp.resolve("zips/" + name), null), folder, name);
+            Path moved = SisDrops.awaitProcessed(folder, name);
+            JsonNode imp = lastImport();
+            assertThat(imp.get("file").asText()).isEqualTo(name);
+            assertThat(imp.get("errors").asLong()).as(c[1] + ": " + imp).isPositive();
+            assertThat(imp.get("rowErrors").get(0).get("file").asText()).as(c[1]).isEqualTo(c[0]);
+            if (c[2] != null) {
+                assertThat(imp.get("status").asText()).as(c[1] + ": " + imp).isEqualTo(c[2]);
+                assertThat(moved.getParent().getFileName().toString()).isEqualTo(c[2].equals("DONE") ? "done" : "error");
+            }
+            assertThat(Files.readAllLines(moved.resolveSibling(imp.get("id").asLong() + "-" + name + ".report.csv")))
+                    .as(c[1]).hasSizeGreaterThan(1);
+        }
+    }
+
+    @Test
+    void importsAreTenantIsolatedAndNeedDirectoryEdit() throws Exception {
+        SisDrops.drop(bulkZip("t"), folder, "t.zip");
+        SisDrops.awaitProcessed(folder, "t.zip");
+        long id = lastImport().get("id").asLong();
+        admin.post("/api/tenants", "{\"id\":\"other\",\"name\":\"Other\",\"timeZone\":\"Europe/Berlin\"}");
+        Http.Response created = admin.post("/api/users", "{\"username\":\"other-admin\",\"password\":\"other-password-1\",\"tenant\":\"other\","
+                + "\"permissions\":[\"directory.edit\"]}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(admin.post("/api/users", "{\"username\":\"viewer\",\"password\":\"viewer-password-1\",\"tenant\":\"default\","
+                + "\"permissions\":[\"sms.view\"]}").status()).isEqualTo(201);
+        Http other = Http.basic(app.port(), "other-admin", "other-password-1");
+        assertThat(other.get("/api/imports").json()).isEmpty();
+        assertThat(other.get("/api/imports/" + id).status()).isEqualTo(404);
+        assertThat(Http.basic(app.port(), "viewer", "viewer-password-1").get("/api/imports").status()).isEqualTo(403);
+    }
+
+    private LocalDate endDate(String sisId) {
+        return app.jdbc().query("select end_date from dir_user where sis_id = ?", rs -> rs.getObject(1, LocalDate.class), sisId)
+                .get(0);
+    }
+}
