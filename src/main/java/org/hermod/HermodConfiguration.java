@@ -170,7 +170,7 @@ public final class HermodConfiguration implements CamelConfiguration {
                 @Override
                 public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
                     smpp.forEach(SmppChannel::start);
-                    addDispatchers(ctx, channels.keySet());
+                    addDispatchers(ctx, channels);
                     HealthCheckRegistry health = HealthCheckRegistry.get(ctx);
                     if (health != null) {
                         DatabaseHealthCheck check = new DatabaseHealthCheck(dataSource);
@@ -203,14 +203,17 @@ public final class HermodConfiguration implements CamelConfiguration {
      * One dispatcher route per channel, from the {@code outbox-dispatch} template (routes/outbox.camel.yaml), for
      * every channel that has none yet (the spool channel's is declared in the YAML).
      */
-    private static void addDispatchers(CamelContext ctx, java.util.Set<String> channelNames) {
-        for (String name : channelNames) {
-            String routeId = "outbox-dispatch-" + name;
-            if (ctx.getRoute(routeId) == null) {
-                try {
-                    ctx.addRouteFromTemplate(routeId, "outbox-dispatch", Map.<String, Object>of("channel", name));
-                } catch (Exception e) {
-                    throw new IllegalStateException("Cannot add the dispatcher route for channel " + name, e);
+    private static void addDispatchers(CamelContext ctx, Map<String, SmsChannel> channels) {
+        for (SmsChannel channel : channels.values()) {
+            for (int n = 1; n <= channel.dispatchers(); n++) {
+                String routeId = "outbox-dispatch-" + channel.name() + (n == 1 ? "" : "-" + n);
+                if (ctx.getRoute(routeId) == null) {
+                    try {
+                        ctx.addRouteFromTemplate(routeId, "outbox-dispatch",
+                                Map.<String, Object>of("channel", channel.name(), "instance", Integer.toString(n)));
+                    } catch (Exception e) {
+                        throw new IllegalStateException("Cannot add the dispatcher route " + routeId, e);
+                    }
                 }
             }
         }

@@ -29,4 +29,12 @@ public interface SmsChannel {
     default int maxBatch() {
         return Integer.MAX_VALUE;
     }
+
+    /**
+     * How many dispatcher routes claim for this channel at once. With more than one, the database work of one
+     * batch (claim, store outcomes) overlaps the sending of another; the claim's SKIP LOCKED keeps them apart.
+     */
+    default int dispatchers() {
+        return 1;
+    }
 }

@@ -1,7 +1,6 @@
 package org.hermod.outbox;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -11,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.hermod.db.BulkInsert;
 import org.hermod.db.Jdbc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,14 +72,9 @@ public final class DeliveryReports implements Dispatcher.SentListener {
             for (List<Long> chunk : chunks(smsIds)) {
                 Jdbc.update(c, "delete from sms_part where sms_id in (" + marks(chunk.size()) + ")", chunk.toArray());
             }
-            try (PreparedStatement ps = c.prepareStatement("insert into sms_part (channel, provider_id, sms_id, part_no, "
-                    + "parts) values (?, ?, ?, ?, ?)")) {
-                for (Part p : parts) {
-                    Jdbc.bind(ps, channel, p.providerId(), p.smsId(), p.partNo(), p.parts());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+            BulkInsert.insert(c, "sms_part", List.of("channel", "provider_id", "sms_id", "part_no", "parts"),
+                    parts.stream().map(p -> new Object[] {channel, p.providerId(), p.smsId(), p.partNo(), p.parts()})
+                            .toList());
             for (List<String> chunk : chunks(parts.stream().map(Part::providerId).toList())) {
                 List<Object> args = new ArrayList<>(List.of(channel));
                 args.addAll(chunk);

@@ -93,6 +93,11 @@ public final class SmppChannel implements SmsChannel, AutoCloseable {
     }
 
     @Override
+    public int dispatchers() {
+        return settings.dispatchers();
+    }
+
+    @Override
     public boolean ready() {
         return links.stream().anyMatch(l -> l.session() != null);
     }
