@@ -41,6 +41,7 @@ import org.hermod.jobs.JobPolicyFactory;
 import org.hermod.jobs.Jobs;
 import org.hermod.mail.Mailer;
 import org.hermod.api.InboundApi;
+import org.hermod.kannel.KannelDlr;
 import org.hermod.kannel.KannelSendsms;
 import org.hermod.modem.Modems;
 import org.hermod.outbox.DeliveryReports;
@@ -142,7 +143,9 @@ public final class HermodConfiguration implements CamelConfiguration {
         registry.bind("deliveryReports", reports);
         registry.bind("inboundApi", new InboundApi(users, inbound));
         registry.bind("webSmsCallbacks", new WebSmsCallbacks(websms, inbound, reports, clock));
-        registry.bind("kannelSendsms", new KannelSendsms(users, outbox, settings.string("hermod.tenant.default")));
+        KannelDlr kannelDlr = new KannelDlr(jdbc, clock);
+        registry.bind("kannelDlr", kannelDlr);
+        registry.bind("kannelSendsms", new KannelSendsms(users, outbox, kannelDlr, settings.string("hermod.tenant.default")));
         registry.bind("outbox", outbox);
         registry.bind("dispatcher", dispatcher);
         registry.bind("errorReport", new ErrorReport(jdbc, clock, mailer, settings.string("hermod.outbox.error-mail-to", ""),

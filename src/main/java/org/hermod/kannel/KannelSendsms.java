@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * the user's tenant (an operator's go to the default tenant) through the outbox.
  *
  * <p>Answers as Kannel does, in plain text: {@code 202 0: Accepted for delivery}, {@code 403 Authorization failed},
- * {@code 400 …} for missing or bad input. Accepted but not used: {@code from} (the channel's sender address is
- * used), {@code coding} (the encoding follows from the text), {@code dlr-mask}/{@code dlr-url} (delivery is
- * visible in the admin API instead).
+ * {@code 400 …} for missing or bad input. {@code dlr-url} with {@code dlr-mask} asks for Kannel's delivery report
+ * callbacks ({@link KannelDlr}). Accepted but not used: {@code from} (the channel's configured sender address is
+ * used, as with Kannel's forced sender), {@code coding} (Hermod chooses GSM 7-bit or UCS-2 from the text).
  */
 public final class KannelSendsms {
 
@@ -36,11 +36,13 @@ public final class KannelSendsms {
 
     private final ApiUsers users;
     private final Outbox outbox;
+    private final KannelDlr dlr;
     private final String defaultTenant;
 
-    public KannelSendsms(ApiUsers users, Outbox outbox, String defaultTenant) {
+    public KannelSendsms(ApiUsers users, Outbox outbox, KannelDlr dlr, String defaultTenant) {
         this.users = users;
         this.outbox = outbox;
+        this.dlr = dlr;
         this.defaultTenant = defaultTenant;
     }
 
@@ -69,12 +71,30 @@ public final class KannelSendsms {
         List<String> numbers = Arrays.stream(to.trim().split("[\\s]+")).filter(s -> !s.isEmpty()).toList();
         String tenant = caller.operator() ? defaultTenant : caller.tenant();
         try {
+            String dlrUrl = p.get("dlr-url");
+            int dlrMask = dlrMask(p.get("dlr-mask"), dlrUrl);
+            KannelDlr.validate(dlrUrl, dlrMask);
             Outbox.Queued queued = outbox.send(new SendRequest(tenant, numbers, null, null, false, text, null,
                     Priority.NORMAL, null, null, p.get("smsc")), caller.username());
+            if (dlrUrl != null && dlrMask > 0) {
+                dlr.register(queued.requestId(), dlrUrl, dlrMask);
+            }
             LOG.debug("sendsms by {}: request {}", caller.username(), queued.requestId());
             return answer(exchange, 202, "0: Accepted for delivery");
         } catch (Problem e) {
             return answer(exchange, 400, e.getMessage() + ", rejected");
+        }
+    }
+
+    /** Kannel's default with a dlr-url and no mask is 31 (every event). */
+    private static int dlrMask(String raw, String url) {
+        if (raw == null || raw.isBlank()) {
+            return url == null ? 0 : 31;
+        }
+        try {
+            return Integer.parseInt(raw.trim());
+        } catch (NumberFormatException e) {
+            throw Problem.badRequest("dlr-mask", "must be a number, was '" + raw + "'");
         }
     }
 

@@ -28,10 +28,8 @@ class KannelSendsmsTest {
     @BeforeAll
     void start() {
         app = HermodApp.on(TestDatabases.h2()).start();
-        // POST /api/tenants creates the tenant but answers 500 on main (Jackson cannot write its ZoneId): check the row
-        app.admin().post("/api/tenants", """
-                {"id": "north", "name": "North School", "timeZone": "Europe/Copenhagen"}""");
-        assertThat(app.count("select count(*) from tenant where id = 'north'")).isEqualTo(1);
+        assertThat(app.admin().post("/api/tenants", """
+                {"id": "north", "name": "North School", "timeZone": "Europe/Copenhagen"}""").status()).isEqualTo(201);
         assertThat(app.admin().post("/api/users", """
                 {"username": "legacy", "tenant": "north", "password": "legacy-password-1", "permissions": ["sms.send"]}""")
                 .status()).isIn(200, 201);
@@ -63,6 +61,43 @@ class KannelSendsmsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> app.count(
                 "select count(*) from sms where tenant_id = 'north' and status = 'SENT' and text = 'Husk madpakke æøå'") == 2);
         assertThat(app.count("select count(*) from sms where recipient = '+4521333002'")).isEqualTo(1);
+    }
+
+    /** The client's dlr-url is called back like Kannel does: 8 when the SMS left, 1 when it was delivered. */
+    @Test
+    void deliveryReportsAreCalledBackOnTheDlrUrl() throws Exception {
+        java.util.List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/dlr", ex -> {
+            calls.add(ex.getRequestURI().getQuery());
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        receiver.start();
+        try {
+            String dlrUrl = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/dlr?event=%d&to=%p&id=%I";
+            HttpResponse<String> r = get("username=legacy&password=legacy-password-1&to=" + q("+4521333010")
+                    + "&text=" + q("Med kvittering") + "&dlr-mask=11&dlr-url=" + q(dlrUrl));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+            long id = app.jdbc().query("select id from sms where recipient = '+4521333010'", rs -> rs.getLong(1)).get(0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 1);
+            assertThat(calls.get(0)).isEqualTo("event=8&to=+4521333010&id=" + id);
+
+            app.jdbc().update("update sms set status = 'DELIVERED' where id = ?", id); // as a receipt would
+            await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 2);
+            assertThat(calls.get(1)).isEqualTo("event=1&to=+4521333010&id=" + id);
+            await().atMost(Duration.ofSeconds(5)).until(() -> app.count(
+                    "select count(*) from kannel_dlr where sms_id = ? and done = true", id) == 1);
+            assertThat(calls).hasSize(2);
+
+            HttpResponse<String> bad = get("username=legacy&password=legacy-password-1&to=" + q("+4521333011")
+                    + "&text=x&dlr-mask=99&dlr-url=" + q(dlrUrl));
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(bad.body()).contains("dlr-mask");
+        } finally {
+            receiver.stop(0);
+        }
     }
 
     @Test
