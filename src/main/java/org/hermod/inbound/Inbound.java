@@ -29,10 +29,12 @@ public final class Inbound {
     private final Mailer mailer;
     private final String forwardTo;
     private final Map<String, KeywordHandler> handlers = new HashMap<>();
+    private final InboundParts parts;
 
     public Inbound(Jdbc jdbc, Clock clock, Mailer mailer, String forwardTo, Collection<KeywordHandler> handlers) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.parts = new InboundParts(jdbc, clock);
         this.mailer = mailer;
         this.forwardTo = forwardTo;
         handlers.forEach(h -> h.keywords().forEach(k -> this.handlers.put(k.toUpperCase(), h)));
@@ -60,6 +62,40 @@ public final class Inbound {
         LOG.info("Inbound SMS {} from {} on {}", sms.id(), PhoneNumbers.mask(sender), channel);
         route(sms);
         return true;
+    }
+
+    /**
+     * One part of a concatenated SMS: kept until all parts are there, then the whole message is received (its
+     * id from sender, reference and text, so a redelivered message is stored once).
+     */
+    public void receivedPart(String channel, InboundParts.Part part, String recipient, Instant at) {
+        List<InboundParts.Part> all = parts.add(channel, part);
+        if (!all.isEmpty()) {
+            receivedWhole(channel, all, recipient, at, false);
+        }
+    }
+
+    /** Delivers concatenated SMS still incomplete after {@code timeout}, their gaps marked; housekeeping calls it. */
+    public int expireParts(java.time.Duration timeout) {
+        int n = 0;
+        for (String channel : jdbc.query("select distinct channel from inbound_part", rs -> rs.getString(1))) {
+            for (List<InboundParts.Part> incomplete : parts.takeIncomplete(channel, clock.instant().minus(timeout))) {
+                LOG.warn("SMS from {} on {} arrived incomplete ({} of {} parts) and is delivered as it is",
+                        PhoneNumbers.mask(incomplete.get(0).sender()), channel, incomplete.size(), incomplete.get(0).total());
+                receivedWhole(channel, incomplete, null, clock.instant(), true);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void receivedWhole(String channel, List<InboundParts.Part> all, String recipient, Instant at,
+                               boolean incomplete) {
+        String text = InboundParts.join(all);
+        InboundParts.Part first = all.get(0);
+        String id = "concat/" + first.sender() + "/" + first.reference() + "-" + first.total() + "/"
+                + Integer.toHexString(text.hashCode()) + (incomplete ? "/incomplete" : "");
+        received(channel, id, first.sender(), recipient, text, at);
     }
 
     private void route(InboundSms sms) {

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hermod.inbound.Inbound;
+import org.hermod.inbound.InboundParts;
 import org.hermod.sms.Deliver;
 import org.hermod.sms.Pdu;
 import org.hermod.sms.StatusReport;
@@ -151,7 +152,9 @@ public final class ModemInbox {
                     + Integer.toHexString(sms.text().hashCode()), sms.originator(), null, sms.text(), at);
             return;
         }
-        List<ModemStore.Part> parts = store.addPart(settings.name(), sms);
+        Deliver.Concat concat = sms.concat();
+        List<InboundParts.Part> parts = store.parts().add(settings.name(), new InboundParts.Part(sms.originator(),
+                concat.reference(), concat.total(), concat.sequence(), sms.text(), at));
         if (!parts.isEmpty()) {
             received(parts, false);
         }
@@ -159,32 +162,22 @@ public final class ModemInbox {
 
     /** Owner thread or timer: incomplete concatenated SMS older than the timeout are delivered with gaps marked. */
     public void expireParts() {
-        for (List<ModemStore.Part> parts : store.takeIncomplete(settings.name(), clock.instant().minus(settings.concatTimeout()))) {
+        for (List<InboundParts.Part> parts : store.parts().takeIncomplete(settings.name(),
+                clock.instant().minus(settings.concatTimeout()))) {
             LOG.warn("Modem {}: SMS from {} arrived incomplete ({} of {} parts) and is delivered as it is", settings.name(),
                     org.hermod.outbox.PhoneNumbers.mask(parts.get(0).sender()), parts.size(), parts.get(0).total());
             received(parts, true);
         }
     }
 
-    private void received(List<ModemStore.Part> parts, boolean incomplete) {
-        ModemStore.Part first = parts.get(0);
-        StringBuilder text = new StringBuilder();
-        int next = 1;
-        for (ModemStore.Part p : parts) {
-            for (; next < p.sequence(); next++) {
-                text.append("[part ").append(next).append(" missing]");
-            }
-            text.append(p.text());
-            next = p.sequence() + 1;
-        }
-        for (; next <= first.total(); next++) {
-            text.append("[part ").append(next).append(" missing]");
-        }
-        Instant sentAt = parts.stream().map(ModemStore.Part::sentAt).filter(java.util.Objects::nonNull).min(Instant::compareTo)
+    private void received(List<InboundParts.Part> parts, boolean incomplete) {
+        InboundParts.Part first = parts.get(0);
+        String text = InboundParts.join(parts);
+        Instant sentAt = parts.stream().map(InboundParts.Part::sentAt).filter(java.util.Objects::nonNull).min(Instant::compareTo)
                 .orElse(null);
         String id = (sentAt == null ? "?" : sentAt.toString()) + "/" + first.sender() + "/c" + first.reference() + "-"
                 + first.total() + (incomplete ? "/incomplete" : "");
-        inbound.get().received(settings.name(), id, first.sender(), null, text.toString(), sentAt);
+        inbound.get().received(settings.name(), id, first.sender(), null, text, sentAt);
     }
 
     /** An unreadable PDU is kept in the inbound table (and forwarded like any SMS), never silently dropped. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.hermod.db.Database;
 import org.hermod.db.Jdbc;
+import org.hermod.inbound.InboundParts;
 import org.hermod.sms.Deliver;
 import org.hermod.sms.StatusReport;
 import org.slf4j.Logger;
@@ -22,15 +23,19 @@ public final class ModemStore {
     private static final Logger LOG = LoggerFactory.getLogger(ModemStore.class);
 
     /** One received part of a concatenated SMS. */
-    public record Part(String sender, int reference, int total, int sequence, String text, Instant sentAt) {
-    }
-
     private final Jdbc jdbc;
     private final Clock clock;
+    private final InboundParts parts;
 
     public ModemStore(Jdbc jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.parts = new InboundParts(jdbc, clock);
+    }
+
+    /** Where the parts of concatenated inbound SMS wait (shared with the other channels). */
+    public InboundParts parts() {
+        return parts;
     }
 
     /** The parts of {@code smsId} left with these message references; replaces those of an earlier attempt. */
@@ -100,57 +105,6 @@ public final class ModemStore {
             changed += n;
         }
         return changed;
-    }
-
-    /**
-     * Keeps one part of a concatenated SMS. When that completes the message, returns all its parts in order and
-     * forgets them; otherwise returns an empty list. A part seen before (a SIM re-read) changes nothing.
-     */
-    public List<Part> addPart(String modem, Deliver sms) {
-        Deliver.Concat concat = sms.concat();
-        Instant sentAt = sms.serviceCentreTime() == null ? null : sms.serviceCentreTime().toInstant();
-        return jdbc.tx(c -> {
-            boolean known = !Jdbc.query(c, "select seq from modem_inbound_part where modem = ? and sender = ? and ref = ? "
-                    + "and total = ? and seq = ?", rs -> 1, modem, sms.originator(), concat.reference(), concat.total(),
-                    concat.sequence()).isEmpty();
-            if (!known) {
-                Jdbc.update(c, "insert into modem_inbound_part (modem, sender, ref, total, seq, text, sent_at, received_at) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?)", modem, sms.originator(), concat.reference(), concat.total(),
-                        concat.sequence(), sms.text(), sentAt, clock.instant());
-            }
-            List<Part> parts = Jdbc.query(c, "select sender, ref, total, seq, text, sent_at from modem_inbound_part "
-                    + "where modem = ? and sender = ? and ref = ? and total = ? order by seq", ModemStore::part, modem,
-                    sms.originator(), concat.reference(), concat.total());
-            if (parts.size() < concat.total()) {
-                return List.of();
-            }
-            Jdbc.update(c, "delete from modem_inbound_part where modem = ? and sender = ? and ref = ? and total = ?", modem,
-                    sms.originator(), concat.reference(), concat.total());
-            return parts;
-        });
-    }
-
-    /** Incomplete messages whose first part came before {@code before}: removed and returned, parts in order. */
-    public List<List<Part>> takeIncomplete(String modem, Instant before) {
-        return jdbc.tx(c -> {
-            Map<String, List<Part>> groups = new LinkedHashMap<>();
-            for (Part p : Jdbc.query(c, "select sender, ref, total, seq, text, sent_at from modem_inbound_part p "
-                    + "where modem = ? and exists (select 1 from modem_inbound_part q where q.modem = p.modem and "
-                    + "q.sender = p.sender and q.ref = p.ref and q.total = p.total and q.received_at < ?) "
-                    + "order by sender, ref, total, seq", ModemStore::part, modem, before)) {
-                groups.computeIfAbsent(p.sender() + "|" + p.reference() + "|" + p.total(), k -> new ArrayList<>()).add(p);
-            }
-            for (List<Part> g : groups.values()) {
-                Jdbc.update(c, "delete from modem_inbound_part where modem = ? and sender = ? and ref = ? and total = ?",
-                        modem, g.get(0).sender(), g.get(0).reference(), g.get(0).total());
-            }
-            return new ArrayList<>(groups.values());
-        });
-    }
-
-    private static Part part(java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new Part(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getString(5),
-                Database.instant(rs, "sent_at"));
     }
 
     /** The last 8 digits: a report may give the number national or international. */

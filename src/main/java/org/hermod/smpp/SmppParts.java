@@ -75,4 +75,32 @@ public final class SmppParts {
             default -> Gsm7.fromSeptets(body);
         };
     }
+
+    /**
+     * The concatenation information element of an inbound short message's UDH (IEI 0x00 with an 8-bit
+     * reference, 0x08 with a 16-bit one) as {reference, total, sequence}; null when there is none.
+     */
+    public static int[] concat(byte esmClass, byte[] message) {
+        if ((esmClass & ESM_CLASS_UDHI) == 0 || message == null || message.length < 1) {
+            return null;
+        }
+        int udhLength = message[0] & 0xFF;
+        int i = 1;
+        while (i + 1 < Math.min(message.length, udhLength + 1)) {
+            int iei = message[i] & 0xFF;
+            int len = message[i + 1] & 0xFF;
+            if (i + 2 + len > message.length) {
+                return null;
+            }
+            if (iei == 0x00 && len == 3) {
+                return new int[] {message[i + 2] & 0xFF, message[i + 3] & 0xFF, message[i + 4] & 0xFF};
+            }
+            if (iei == 0x08 && len == 4) {
+                return new int[] {((message[i + 2] & 0xFF) << 8) | (message[i + 3] & 0xFF), message[i + 4] & 0xFF,
+                        message[i + 5] & 0xFF};
+            }
+            i += 2 + len;
+        }
+        return null;
+    }
 }

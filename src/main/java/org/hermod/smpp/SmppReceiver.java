@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Optional;
 import org.hermod.inbound.Inbound;
+import org.hermod.inbound.InboundParts;
 import org.hermod.outbox.DeliveryReports;
 import org.jsmpp.bean.AlertNotification;
 import org.jsmpp.bean.DataSm;
@@ -86,7 +87,13 @@ final class SmppReceiver implements MessageReceiverListener {
         String sender = d.getSourceAddrTon() == 1 && !d.getSourceAddr().startsWith("+") ? "+" + d.getSourceAddr()
                 : d.getSourceAddr();
         Instant now = clock.instant();
-        inbound.received(channel, inboundId(d, now), sender, d.getDestAddress(), text, now);
+        int[] concat = SmppParts.concat(d.getEsmClass(), d.getShortMessage());
+        if (concat != null && concat[1] > 1) {
+            inbound.receivedPart(channel, new InboundParts.Part(sender, concat[0], concat[1], concat[2], text, null),
+                    d.getDestAddress(), now);
+        } else {
+            inbound.received(channel, inboundId(d, now), sender, d.getDestAddress(), text, now);
+        }
     }
 
     /**

@@ -154,7 +154,7 @@ abstract class ModemContract {
         await().atMost(Duration.ofSeconds(10)).until(() -> inboundTexts().containsAll(List.of("Kort besked", longText)));
         assertThat(jdbc.query("select sender from inbound_sms where text = ?", rs -> rs.getString(1), longText))
                 .containsExactly("+4520000097");
-        assertThat(jdbc.query("select count(*) from modem_inbound_part", rs -> rs.getLong(1))).containsExactly(0L);
+        assertThat(jdbc.query("select count(*) from inbound_part where done = false", rs -> rs.getLong(1))).containsExactly(0L);
         await().atMost(Duration.ofSeconds(5)).until(() -> emulator.storedOnSim() == 0);
     }
 

@@ -158,6 +158,9 @@ class DispatcherTest {
         assertThat(admin.post("/api/jobs/outbox-housekeeping/run", null).status()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() -> status("+4529000040").equals("SENT"));
         assertThat(error("+4529000040")).contains("in doubt after a crash");
+        var housekeeping = admin.get("/api/jobs/outbox-housekeeping").json();
+        assertThat(housekeeping.get("runCount").asLong()).isPositive();
+        assertThat(housekeeping.get("errorCount").asLong()).as(housekeeping.toString()).isZero();
     }
 
     @Test

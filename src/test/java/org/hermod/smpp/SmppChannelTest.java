@@ -219,11 +219,34 @@ class SmppChannelTest {
         smsc.inbound("4521000999", "1234", (byte) 0, text);
         smsc.inbound("4521000999", "1234", (byte) 0, text); // redelivered
         smsc.inbound("4521000998", "1234", (byte) 8, "Дочь больна".getBytes(StandardCharsets.UTF_16BE));
-        await().atMost(Duration.ofSeconds(5)).until(() -> app.count("select count(*) from inbound_sms") == 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> app.count("select count(*) from inbound_sms "
+                + "where sender in ('+4521000999', '+4521000998')") == 2);
         Http.Response list = admin.get("/api/inbound");
         assertThat(list.status()).as(list.toString()).isEqualTo(200);
         assertThat(list.raw()).contains("Hej skole, Ida er syg").contains("+4521000999").contains("Дочь больна")
                 .contains("smpp1");
         assertThat(app.anonymous().get("/api/inbound").status()).isEqualTo(401);
+    }
+
+    @Test
+    void concatenatedInboundSmsIsJoinedOnceWhatEverTheOrderOfItsParts() {
+        byte[] udh1 = {0x05, 0x00, 0x03, 0x7A, 0x02, 0x01};
+        byte[] udh2 = {0x05, 0x00, 0x03, 0x7A, 0x02, 0x02};
+        smsc.inboundPart("4521000997", "1234", (byte) 0, concat(udh2, "hun kommer i morgen."));
+        smsc.inboundPart("4521000997", "1234", (byte) 0, concat(udh1, "Ida er syg i dag, "));
+        smsc.inboundPart("4521000997", "1234", (byte) 0, concat(udh1, "Ida er syg i dag, ")); // redelivered
+        await().atMost(Duration.ofSeconds(5)).until(() -> app.count(
+                "select count(*) from inbound_sms where sender = '+4521000997'") == 1);
+        assertThat(app.jdbc().query("select text from inbound_sms where sender = '+4521000997'", rs -> rs.getString(1)))
+                .containsExactly("Ida er syg i dag, hun kommer i morgen.");
+        assertThat(app.count("select count(*) from inbound_part where done = false")).isZero();
+    }
+
+    private static byte[] concat(byte[] udh, String text) {
+        byte[] body = text.getBytes(StandardCharsets.US_ASCII);
+        byte[] all = new byte[udh.length + body.length];
+        System.arraycopy(udh, 0, all, 0, udh.length);
+        System.arraycopy(body, 0, all, udh.length, body.length);
+        return all;
     }
 }

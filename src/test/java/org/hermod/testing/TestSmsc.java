@@ -211,6 +211,11 @@ public final class TestSmsc implements ServerMessageReceiverListener, AutoClosea
         deliver(anySession(), sender, recipient, (byte) 0, dataCoding, message);
     }
 
+    /** Sends one part of a concatenated inbound SMS: {@code message} starts with its user data header. */
+    public void inboundPart(String sender, String recipient, byte dataCoding, byte[] message) {
+        deliver(anySession(), sender, recipient, (byte) 0x40, dataCoding, message);
+    }
+
     private static void deliver(SMPPServerSession session, String source, String destination, byte esmClass,
                                 byte dataCoding, byte[] message) {
         try {
