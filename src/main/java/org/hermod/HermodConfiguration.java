@@ -39,6 +39,8 @@ import org.hermod.jobs.ErrorLog;
 import org.hermod.jobs.JobPolicy;
 import org.hermod.jobs.JobPolicyFactory;
 import org.hermod.jobs.Jobs;
+import org.hermod.ldap.LdapPasswords;
+import org.hermod.ldap.LdapSettings;
 import org.hermod.mail.Mailer;
 import org.hermod.api.InboundApi;
 import org.hermod.kannel.KannelSendsms;
@@ -144,7 +146,9 @@ public final class HermodConfiguration implements CamelConfiguration {
         Outbox outbox = new Outbox(jdbc, clock, outboxSettings, tenants, prefixes, channels.keySet());
         Dispatcher dispatcher = new Dispatcher(jdbc, clock, outboxSettings, tenants, channels, metrics, instanceId);
         dispatcher.addSentListener(reports);
-        temporaryPasswords.set(new TemporaryPasswords(jdbc, clock, outbox, DirectoryOfRecord.NONE,
+        DirectoryOfRecord directoryOfRecord = LdapSettings.from(settings).<DirectoryOfRecord>map(LdapPasswords::new)
+                .orElse(DirectoryOfRecord.NONE);
+        temporaryPasswords.set(new TemporaryPasswords(jdbc, clock, outbox, directoryOfRecord,
                 settings.integer("hermod.welcome.password-length", 8, 64)));
         dispatcher.addSentListener(temporaryPasswords.get());
         registry.bind("temporaryPasswords", temporaryPasswords.get());
