@@ -41,7 +41,7 @@ class PasswordResetTest {
     void start() {
         logs.start();
         root.addAppender(logs);
-        app = HermodApp.on(TestDatabases.h2()).bean("clock", clock).bean("scripted", channel)
+        app = HermodApp.on(database()).bean("clock", clock).bean("scripted", channel)
                 .with("hermod.outbox.default-channel", "scripted")
                 .with("hermod.reset.text", "{account}: {password}")
                 .start();
@@ -51,6 +51,11 @@ class PasswordResetTest {
         user("u3", "carl", "+45 20 11 22 03", null);
         user("u4", "dora", "+45 20 11 22 03", null);
         user("u5", "erik", "+45 20 11 22 05", "2026-01-12"); // last day today: still active
+    }
+
+    /** H2 here; {@code PasswordResetPostgresIT} runs the same on embedded PostgreSQL. */
+    String database() {
+        return TestDatabases.h2();
     }
 
     @AfterEach
