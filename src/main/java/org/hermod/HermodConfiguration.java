@@ -39,6 +39,8 @@ import org.hermod.jobs.ErrorLog;
 import org.hermod.jobs.JobPolicy;
 import org.hermod.jobs.JobPolicyFactory;
 import org.hermod.jobs.Jobs;
+import org.hermod.ldap.LdapPasswords;
+import org.hermod.ldap.LdapSettings;
 import org.hermod.mail.Mailer;
 import org.hermod.api.InboundApi;
 import org.hermod.kannel.KannelDlr;
@@ -56,6 +58,10 @@ import org.hermod.outbox.MobilePrefixes;
 import org.hermod.outbox.Outbox;
 import org.hermod.outbox.OutboxMetrics;
 import org.hermod.outbox.OutboxSettings;
+import org.hermod.password.DirectoryOfRecord;
+import org.hermod.password.PasswordReset;
+import org.hermod.password.TemporaryPasswords;
+import org.hermod.password.WelcomeSms;
 import org.hermod.sis.SisImportSettings;
 import org.hermod.sis.SisImporter;
 import org.hermod.sis.SisRoutes;
@@ -91,8 +97,17 @@ public final class HermodConfiguration implements CamelConfiguration {
         channels.put(spool.name(), spool);
         registry.findByType(SmsChannel.class).forEach(c -> channels.put(c.name(), c));
         Mailer mailer = new Mailer(context.createProducerTemplate(), settings.bool("hermod.mail.enabled"));
-        Inbound inbound = new Inbound(jdbc, clock, mailer, settings.string("hermod.inbound.forward-to", ""),
-                registry.findByType(KeywordHandler.class));
+        MobilePrefixes prefixes = new MobilePrefixes(jdbc);
+        String defaultCountryCode = settings.string("hermod.outbox.default-country-code");
+        // the reset handler is needed by the inbound router, the outbox it sends through comes later
+        java.util.concurrent.atomic.AtomicReference<TemporaryPasswords> temporaryPasswords = new java.util.concurrent.atomic.AtomicReference<>();
+        String loginUrl = settings.string("hermod.welcome.login-url", "");
+        PasswordReset passwordReset = new PasswordReset(jdbc, clock, tenants, temporaryPasswords::get,
+                () -> prefixes.phoneNumbers(defaultCountryCode), settings.string("hermod.reset.keyword"),
+                settings.integer("hermod.reset.max-per-hour", 1, 1000), settings.string("hermod.reset.text"), loginUrl);
+        List<KeywordHandler> keywordHandlers = new java.util.ArrayList<>(registry.findByType(KeywordHandler.class));
+        keywordHandlers.add(passwordReset);
+        Inbound inbound = new Inbound(jdbc, clock, mailer, settings.string("hermod.inbound.forward-to", ""), keywordHandlers);
         DeliveryReports reports = new DeliveryReports(jdbc, clock);
         List<SmppChannel> smpp = SmppSettings.all(settings).stream()
                 .map(s -> SmppChannel.create(s, reports, inbound, clock)).toList();
@@ -129,10 +144,17 @@ public final class HermodConfiguration implements CamelConfiguration {
             throw new IllegalStateException("Cannot set up the modems: " + e.getMessage(), e);
         }
 
-        MobilePrefixes prefixes = new MobilePrefixes(jdbc);
         Outbox outbox = new Outbox(jdbc, clock, outboxSettings, tenants, prefixes, channels.keySet());
         Dispatcher dispatcher = new Dispatcher(jdbc, clock, outboxSettings, tenants, channels, metrics, instanceId);
         dispatcher.addSentListener(reports);
+        DirectoryOfRecord directoryOfRecord = LdapSettings.from(settings).<DirectoryOfRecord>map(LdapPasswords::new)
+                .orElse(DirectoryOfRecord.NONE);
+        temporaryPasswords.set(new TemporaryPasswords(jdbc, clock, outbox, directoryOfRecord,
+                settings.integer("hermod.welcome.password-length", 8, 64)));
+        dispatcher.addSentListener(temporaryPasswords.get());
+        registry.bind("temporaryPasswords", temporaryPasswords.get());
+        registry.bind("welcomeSms", new WelcomeSms(jdbc, clock, tenants, temporaryPasswords.get(),
+                settings.string("hermod.welcome.text"), loginUrl, settings.integer("hermod.welcome.batch-size", 1, 10_000)));
         Jobs jobs = new Jobs(jdbc, TimeZone.getTimeZone(settings.zone("hermod.jobs.time-zone")));
         ErrorLog errorLog = new ErrorLog(jdbc, clock);
         JobPolicy jobPolicy = new JobPolicy(jobs, errorLog, mailer, clock, 1000);

@@ -106,12 +106,21 @@ public final class Outbox {
     /** Queues the request: one SMS per accepted recipient, and a failed row per rejected one, in one transaction. */
     public Queued send(SendRequest request, String requestedBy) {
         Plan plan = plan(request);
+        return jdbc.tx(c -> store(c, plan, requestedBy));
+    }
+
+    /**
+     * Queues the request inside the caller's transaction {@code c}, so a business row and its SMS commit together
+     * (the welcome SMS and the user's new password hash). {@code plan} is from {@link #plan}.
+     */
+    public Queued send(Connection c, Plan plan, String requestedBy) throws SQLException {
+        return store(c, plan, requestedBy);
+    }
+
+    private Queued store(Connection c, Plan plan, String requestedBy) throws SQLException {
         Instant now = clock.instant();
-        long requestId = jdbc.tx(c -> {
-            long id = insertRequest(c, plan, requestedBy, now);
-            insertSms(c, plan, id, now);
-            return id;
-        });
+        long requestId = insertRequest(c, plan, requestedBy, now);
+        insertSms(c, plan, requestId, now);
         LOG.info("Request {} of tenant {} by {}: {} SMS queued ({} {}, {} segment(s)), {} rejected, {} skipped",
                 requestId, plan.tenant(), requestedBy, plan.accepted(), plan.priority(), plan.text().encoding(),
                 plan.text().segments(), plan.recipients().size() - plan.accepted(), plan.skipped().size());

@@ -1,0 +1,159 @@
+package org.hermod.password;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.hermod.api.auth.Passwords;
+import org.hermod.db.Jdbc;
+import org.hermod.inbound.InboundSms;
+import org.hermod.inbound.KeywordHandler;
+import org.hermod.outbox.PhoneNumbers;
+import org.hermod.outbox.Priority;
+import org.hermod.tenant.Tenants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SMS password reset: an inbound SMS starting with the keyword ({@code hermod.reset.keyword}, default PASSWORD)
+ * from a number registered ({@code dir_user.mobile_norm}) to exactly one active user gets that user a new temporary
+ * password, texted to the registered number (never to the sender string as received). Unknown numbers, ended users,
+ * numbers of several active users, users without an account and attempts over the hourly limits get no SMS and no
+ * answer. Every attempt is written to {@code password_reset} with the number masked (and its SHA-256 for the limit).
+ */
+public final class PasswordReset implements KeywordHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PasswordReset.class);
+    public static final String REQUESTED_BY = "password-reset";
+    public static final String TEMPLATE = "reset";
+
+    private record Candidate(TemporaryPasswords.User user, LocalDate endDate) {
+    }
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+    private final Tenants tenants;
+    private final Supplier<TemporaryPasswords> passwords;
+    private final Supplier<PhoneNumbers> numbers;
+    private final String keyword;
+    private final int maxPerHour;
+    private final String defaultText;
+    private final String loginUrl;
+
+    public PasswordReset(Jdbc jdbc, Clock clock, Tenants tenants, Supplier<TemporaryPasswords> passwords,
+                         Supplier<PhoneNumbers> numbers, String keyword, int maxPerHour, String defaultText, String loginUrl) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.tenants = tenants;
+        this.passwords = passwords;
+        this.numbers = numbers;
+        this.keyword = keyword.trim().toUpperCase();
+        this.maxPerHour = maxPerHour;
+        this.defaultText = defaultText;
+        this.loginUrl = loginUrl;
+    }
+
+    @Override
+    public Set<String> keywords() {
+        return Set.of(keyword);
+    }
+
+    @Override
+    public String name() {
+        return "password-reset";
+    }
+
+    @Override
+    public void handle(InboundSms sms) {
+        Instant now = clock.instant();
+        List<String> forms = forms(sms.sender());
+        String number = forms.isEmpty() ? sms.sender().trim() : forms.get(0);
+        String hash = Passwords.sha256(number);
+        String masked = PhoneNumbers.mask(number);
+        Instant hourAgo = now.minusSeconds(3600);
+        if (jdbc.query("select count(*) from password_reset where sender_hash = ? and at > ?", rs -> rs.getLong(1),
+                hash, hourAgo).get(0) >= maxPerHour) {
+            audit(now, masked, hash, null, "REFUSED", "rate limited: more than " + maxPerHour + " attempts from this number in an hour");
+            return;
+        }
+        List<Candidate> found = forms.isEmpty() ? List.of() : jdbc.query("select id, tenant_id, sis_id, account, given_name, "
+                + "end_date from dir_user where mobile_norm in (" + String.join(", ", forms.stream().map(f -> "?").toList())
+                + ")", rs -> new Candidate(new TemporaryPasswords.User(rs.getLong(1), rs.getString(2), rs.getString(3),
+                rs.getString(4), rs.getString(5)), rs.getObject(6, LocalDate.class)), forms.toArray());
+        List<Candidate> active = found.stream().filter(c -> active(c, now)).toList();
+        if (active.isEmpty()) {
+            audit(now, masked, hash, found.size() == 1 ? found.get(0).user() : null, "REFUSED",
+                    found.isEmpty() ? "unknown number" : "the number's user has ended");
+            return;
+        }
+        if (active.size() > 1) {
+            audit(now, masked, hash, null, "REFUSED", "number shared by " + active.size() + " active users");
+            return;
+        }
+        TemporaryPasswords.User user = active.get(0).user();
+        if (user.account() == null) {
+            audit(now, masked, hash, user, "REFUSED", "the user has no account");
+            return;
+        }
+        if (jdbc.query("select count(*) from password_reset where user_id = ? and outcome = 'SENT' and at > ?",
+                rs -> rs.getLong(1), user.id(), hourAgo).get(0) >= maxPerHour) {
+            audit(now, masked, hash, user, "REFUSED", "rate limited: " + maxPerHour + " passwords sent to this user in an hour");
+            return;
+        }
+        TemporaryPasswords p = passwords.get();
+        String template = p.template(user.tenant(), TEMPLATE, defaultText);
+        try {
+            jdbc.tx(c -> {
+                long request = p.issue(c, user, template, loginUrl, REQUESTED_BY, Priority.EMERGENCY);
+                insertAudit(c, now, masked, hash, user, "SENT", "new password queued (request " + request + ")");
+                return null;
+            });
+            LOG.info("Password reset for user {} of tenant {} from {}: new password queued", user.sisId(), user.tenant(), masked);
+        } catch (RuntimeException e) {
+            audit(now, masked, hash, user, "FAILED", "not reset: " + e.getMessage());
+            LOG.warn("Password reset for user {} of tenant {} failed: {}", user.sisId(), user.tenant(), e.getMessage());
+        }
+    }
+
+    /** The sender in E.164 as the outbox would write it, and (for senders written without '+') '+' and the digits. */
+    private List<String> forms(String sender) {
+        Set<String> forms = new LinkedHashSet<>();
+        try {
+            forms.add(numbers.get().normalise(sender));
+        } catch (PhoneNumbers.InvalidNumber e) {
+            // maybe international without '+': tried below
+        }
+        String digits = sender == null ? "" : sender.trim();
+        if (digits.matches("\\d{8,15}") && !digits.startsWith("0")) {
+            forms.add("+" + digits);
+        }
+        return new ArrayList<>(forms);
+    }
+
+    private boolean active(Candidate c, Instant now) {
+        LocalDate today = LocalDate.ofInstant(now, tenants.find(c.user().tenant()).map(Tenants.Tenant::zone)
+                .orElse(java.time.ZoneOffset.UTC));
+        return c.endDate() == null || !c.endDate().isBefore(today);
+    }
+
+    private void audit(Instant at, String masked, String hash, TemporaryPasswords.User user, String outcome, String reason) {
+        jdbc.tx(c -> {
+            insertAudit(c, at, masked, hash, user, outcome, reason);
+            return null;
+        });
+        if (!outcome.equals("SENT")) {
+            LOG.info("Password reset from {} {}: {}", masked, outcome.toLowerCase(), reason);
+        }
+    }
+
+    private static void insertAudit(java.sql.Connection c, Instant at, String masked, String hash, TemporaryPasswords.User user,
+                                    String outcome, String reason) throws java.sql.SQLException {
+        Jdbc.update(c, "insert into password_reset (at, sender, sender_hash, tenant_id, user_id, outcome, reason) "
+                + "values (?, ?, ?, ?, ?, ?, ?)", at, masked, hash, user == null ? null : user.tenant(),
+                user == null ? null : user.id(), outcome, reason.length() > 500 ? reason.substring(0, 500) : reason);
+    }
+}

@@ -1,0 +1,105 @@
+package org.hermod.password;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.hermod.api.auth.Passwords;
+import org.hermod.db.Jdbc;
+import org.hermod.outbox.Dispatcher;
+import org.hermod.outbox.Outbox;
+import org.hermod.outbox.Priority;
+import org.hermod.outbox.SendRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands a directory user a new temporary password by SMS (welcome SMS, SMS password reset): generates it
+ * (SecureRandom), stores only its hash on {@code dir_user}, sets it in the directory of record, and queues the SMS
+ * to the user's registered number, all in the caller's transaction. The password must not outlive the SMS: the
+ * request row is masked at once, and every SMS row is masked ({@link PasswordText#MASK}) as soon as it is final
+ * (sent, failed, expired, cancelled), by the dispatcher's SENT listener and by {@link #maskFinal} on a timer.
+ * The password is never logged.
+ */
+public final class TemporaryPasswords implements Dispatcher.SentListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TemporaryPasswords.class);
+
+    /** A directory user who is to get a password. */
+    public record User(long id, String tenant, String sisId, String account, String givenName) {
+    }
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+    private final Outbox outbox;
+    private final DirectoryOfRecord directory;
+    private final int length;
+
+    public TemporaryPasswords(Jdbc jdbc, Clock clock, Outbox outbox, DirectoryOfRecord directory, int length) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.outbox = outbox;
+        this.directory = directory;
+        this.length = length;
+    }
+
+    /** The tenant's SMS template {@code name}, or {@code fallback}. */
+    public String template(String tenant, String name, String fallback) {
+        return jdbc.query("select text from sms_template where tenant_id = ? and name = ?", rs -> rs.getString(1),
+                tenant, name).stream().findFirst().orElse(fallback);
+    }
+
+    /**
+     * Issues a new password to {@code user} inside transaction {@code c} and returns the SMS request id. Throws
+     * (and the caller's transaction rolls back) when the user cannot get an SMS or the directory refuses.
+     */
+    public long issue(Connection c, User user, String template, String loginUrl, String requestedBy, Priority priority)
+            throws SQLException {
+        String password = Passwords.random(length);
+        String text = PasswordText.fill(template, user.account(), password, loginUrl, user.givenName());
+        Outbox.Plan plan = outbox.plan(new SendRequest(user.tenant(), null, List.of(user.sisId()), null, false, text, null,
+                priority, null, null, null));
+        if (plan.accepted() != 1 || plan.recipients().size() != 1) {
+            throw new IllegalStateException("user " + user.sisId() + " has no valid mobile number"
+                    + plan.skipped().stream().map(s -> " (" + s.reason() + ")").findFirst().orElse(""));
+        }
+        Instant now = clock.instant();
+        long requestId = outbox.send(c, plan, requestedBy).requestId();
+        Jdbc.update(c, "update sms_request set text = ? where id = ?", PasswordText.mask(plan.text().text(), password),
+                requestId);
+        for (long smsId : Jdbc.query(c, "select id from sms where request_id = ?", rs -> rs.getLong(1), requestId)) {
+            Jdbc.update(c, "insert into sms_secret (sms_id, masked_text) values (?, ?)", smsId,
+                    PasswordText.mask(plan.text().text(), password));
+        }
+        Jdbc.update(c, "update dir_user set password_hash = ?, password_set_at = ? where id = ?", Passwords.hash(password),
+                now, user.id());
+        directory.setPassword(user.account(), password); // last: if it refuses, nothing above is committed
+        return requestId;
+    }
+
+    @Override
+    public void sent(String channel, List<Long> smsIds) {
+        if (!smsIds.isEmpty()) {
+            maskFinal();
+        }
+    }
+
+    /** Replaces the password in every SMS that is no longer queued or being sent; returns how many. */
+    public int maskFinal() {
+        Instant now = clock.instant();
+        int masked = jdbc.tx(c -> {
+            List<Long> ids = Jdbc.query(c, "select s.sms_id from sms_secret s join sms m on m.id = s.sms_id "
+                    + "where s.masked_at is null and m.status not in ('QUEUED', 'SENDING')", rs -> rs.getLong(1));
+            for (long id : ids) {
+                Jdbc.update(c, "update sms set text = (select masked_text from sms_secret where sms_id = ?) where id = ?", id, id);
+                Jdbc.update(c, "update sms_secret set masked_at = ? where sms_id = ?", now, id);
+            }
+            return ids.size();
+        });
+        if (masked > 0) {
+            LOG.debug("Masked the password in {} final SMS", masked);
+        }
+        return masked;
+    }
+}
