@@ -272,7 +272,7 @@ public final class Outbox {
             args.add("%" + q.recipient().replaceAll("[^0-9+]", "") + "%");
         }
         if (q.text() != null) {
-            sql.append(" and lower(text) like ?");
+            sql.append(" and lower(").append(SmsRecord.TEXT).append(") like ?");
             args.add("%" + q.text().toLowerCase() + "%");
         }
         sql.append(" order by id desc limit ").append(q.limit()).append(" offset ").append(q.offset());

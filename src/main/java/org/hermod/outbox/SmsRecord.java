@@ -12,7 +12,13 @@ public record SmsRecord(
         Instant sendBefore, Instant createdAt, Instant sentAt, Instant doneAt, String providerId, String error,
         Long userId, Long groupId, Long resentFrom) {
 
-    static final String COLUMNS = "id, tenant_id, request_id, recipient, text, encoding, segments, status, priority, "
+    /**
+     * The text as the API may show it: an SMS carrying a temporary password (welcome, reset) shows its masked
+     * text from {@code sms_secret}, also while it is still queued.
+     */
+    static final String TEXT = "coalesce((select x.masked_text from sms_secret x where x.sms_id = sms.id), sms.text)";
+
+    static final String COLUMNS = "id, tenant_id, request_id, recipient, " + TEXT + " as text, encoding, segments, status, priority, "
             + "channel, attempts, next_attempt_at, send_before, created_at, sent_at, done_at, provider_id, error, "
             + "user_id, group_id, resent_from";
 
