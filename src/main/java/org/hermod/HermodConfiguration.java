@@ -260,7 +260,7 @@ public final class HermodConfiguration implements CamelConfiguration {
         String api = "http://" + settings.string("hermod.api.host") + ":" + settings.string("hermod.api.port");
         StringBuilder sb = new StringBuilder("\n=== Hermod is running ===\n")
                 .append("  database : ").append(settings.string("hermod.db.url").replaceAll("password=[^&;]*", "password=***")).append('\n')
-                .append("  SMS spool: ").append(spool.outgoing().toAbsolutePath()).append('\n')
+                .append("  SMS spool: ").append(spool.outgoing().toAbsolutePath().normalize()).append('\n')
                 .append("  admin API: ").append(api).append("/api  (OpenAPI: ").append(api).append("/api/openapi.json)\n")
                 .append("  health   : ").append(api).append("/observe/health   metrics: ").append(api).append("/observe/metrics\n");
         if (createdPassword != null) {
