@@ -169,11 +169,18 @@ public record LdapAttributeMap(List<String> sisId, String account, String givenN
         if (role != null) {
             Attribute a = entry.getAttribute(role);
             if (a != null) {
+                // eduPersonAffiliation lists "member" besides "student" or "faculty": a value mapped to OTHER only
+                // decides when no value maps to anything else
+                Role found = null;
                 for (String v : a.getValues()) {
                     Role r = roles.get(v.trim().toLowerCase(Locale.ROOT));
-                    if (r != null) {
+                    if (r != null && r != Role.OTHER) {
                         return r;
                     }
+                    found = found == null ? r : found;
+                }
+                if (found != null) {
+                    return found;
                 }
             }
         }
