@@ -13,6 +13,8 @@ import org.hermod.sis.Role;
  * One directory users are imported from, {@code hermod.ldap.imports[i].*} (docs/SIS.md "LDAP import"). Its job is
  * the route {@code sis-ldap-<name>}; what it writes has the directory source {@code ldap:<name>}.
  *
+ * @param source       {@code dir_user.source} of what it writes, default {@code ldap:<name>}; a full and a delta import
+ *                     of one directory share it
  * @param url          {@code ldap://host:port} or {@code ldaps://host:port} (TLS with the JVM trust store)
  * @param startTls     on an ldap:// url: StartTLS before binding (JVM trust store)
  * @param bindPassword a secret: no default
@@ -23,7 +25,7 @@ import org.hermod.sis.Role;
  * @param mapping      the attribute map file
  * @param reportFolder where each run's report CSV is kept
  */
-public record LdapImportSettings(String name, String tenant, String url, boolean startTls, String bindDn, String bindPassword,
+public record LdapImportSettings(String name, String source, String tenant, String url, boolean startTls, String bindDn, String bindPassword,
                                  String baseDn, String filter, int pageSize, boolean full, Path mapping, Role defaultRole,
                                  Duration grace, boolean welcome, Path reportFolder) {
 
@@ -52,17 +54,12 @@ public record LdapImportSettings(String name, String tenant, String url, boolean
                 throw new ConfigException(i.key("default-role"), "must be STUDENT, TEACHER, STAFF, GUARDIAN or OTHER");
             }
         }).orElse(null);
-        return new LdapImportSettings(name, i.string("tenant", settings.string("hermod.tenant.default")), url,
+        return new LdapImportSettings(name, i.string("source", "ldap:" + name), i.string("tenant", settings.string("hermod.tenant.default")), url,
                 i.bool("start-tls", false), i.string("bind-dn"), i.string("bind-password"), i.string("base-dn"),
                 i.string("filter", "(objectClass=inetOrgPerson)"), i.integer("page-size", 500, 1, 100_000), full,
                 Path.of(i.string("mapping", "mappings/ldap-inetorgperson.properties")), defaultRole,
                 i.duration("grace", settings.duration("hermod.sis.grace")), i.bool("welcome", true),
                 Path.of(i.string("report-folder", settings.string("hermod.data.dir") + "/ldap/" + name)));
-    }
-
-    /** {@code dir_user.source} of what this directory writes. */
-    public String source() {
-        return "ldap:" + name;
     }
 
     @Override
