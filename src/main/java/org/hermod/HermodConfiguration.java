@@ -39,6 +39,8 @@ import org.hermod.jobs.ErrorLog;
 import org.hermod.jobs.JobPolicy;
 import org.hermod.jobs.JobPolicyFactory;
 import org.hermod.jobs.Jobs;
+import org.hermod.ldap.LdapImportSettings;
+import org.hermod.ldap.LdapImporter;
 import org.hermod.ldap.LdapPasswords;
 import org.hermod.ldap.LdapSettings;
 import org.hermod.mail.Mailer;
@@ -159,7 +161,8 @@ public final class HermodConfiguration implements CamelConfiguration {
         ErrorLog errorLog = new ErrorLog(jdbc, clock);
         JobPolicy jobPolicy = new JobPolicy(jobs, errorLog, mailer, clock, 1000);
         context.addRoutePolicyFactory(new JobPolicyFactory(jobs, jobPolicy,
-                id -> settings.optional("hermod.jobs." + id + ".schedule")));
+                id -> settings.optional("hermod.jobs." + id + ".schedule")
+                        .or(() -> id.startsWith("sis-ldap-") ? settings.optional("hermod.ldap.schedule") : Optional.empty())));
 
         registry.bind("inbound", inbound);
         registry.bind("deliveryReports", reports);
@@ -185,6 +188,9 @@ public final class HermodConfiguration implements CamelConfiguration {
         sisImporter.recoverInterrupted();
         registry.bind("sisImporter", sisImporter);
         registry.bind("sisApi", new SisApi(users, jdbc));
+        List<LdapImportSettings> ldapImports = LdapImportSettings.all(settings);
+        registry.bind("ldapImporter", new LdapImporter(jdbc, clock, tenants, prefixes, defaultCountryCode, ldapImports,
+                settings.integer("hermod.sis.batch-size", 1, 1000), settings.integer("hermod.sis.progress-every", 1, 10_000_000)));
 
         try {
             context.addStartupListener(new org.apache.camel.ExtendedStartupListener() {
@@ -203,6 +209,9 @@ public final class HermodConfiguration implements CamelConfiguration {
                         health.register(check);
                     }
                     SisRoutes.install(ctx, sisImports);
+                    for (LdapImportSettings l : ldapImports) {
+                        ctx.addRouteFromTemplate("sis-ldap-" + l.name(), "sis-ldap", Map.of("name", l.name()));
+                    }
                     printBanner(settings, spool, createdPassword);
                 }
             });

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * mobile prefixes whether a number can be texted; here only values that cannot be a phone number
  * or an address at all are caught.
  */
-final class ContactChecks {
+public final class ContactChecks {
 
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s.]+");
     private static final String PHONE_PUNCTUATION = "+-()/. ";
@@ -17,14 +17,14 @@ final class ContactChecks {
     }
 
     /** Why {@code value} is not an e-mail address, or empty if it looks like one. */
-    static Optional<String> emailProblem(String value) {
+    public static Optional<String> emailProblem(String value) {
         return EMAIL.matcher(value).matches()
                 ? Optional.empty()
                 : Optional.of("not an e-mail address '" + value + "'");
     }
 
     /** Why {@code value} is not a phone number, or empty if it could be one. */
-    static Optional<String> phoneProblem(String value) {
+    public static Optional<String> phoneProblem(String value) {
         if (value.chars().anyMatch(Character::isLetter)) {
             return Optional.of("letters in phone number '" + value + "'");
         }

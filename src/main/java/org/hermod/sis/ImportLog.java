@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
  * row errors in {@code sis_import_error} (batched, auto-commit) and the report CSV, written as errors come and
  * moved next to the processed file at the end.
  */
-final class ImportLog implements AutoCloseable {
+public final class ImportLog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImportLog.class);
-    static final String REPORT_HEADER = "file,line,column,reason";
+    public static final String REPORT_HEADER = "file,line,column,reason";
 
     private final Connection c;
     private final Clock clock;
@@ -58,7 +58,7 @@ final class ImportLog implements AutoCloseable {
     }
 
     /** Creates the import row (status RUNNING) and opens the report in {@code workDir}. */
-    static ImportLog start(DataSource dataSource, Clock clock, String tenant, String source, String fileName, String checksum,
+    public static ImportLog start(DataSource dataSource, Clock clock, String tenant, String source, String fileName, String checksum,
                            String format, boolean full, int every, Path workDir) {
         try {
             Connection c = dataSource.getConnection();
@@ -83,11 +83,11 @@ final class ImportLog implements AutoCloseable {
         }
     }
 
-    long id() {
+    public long id() {
         return id;
     }
 
-    void error(RowError e) {
+    public void error(RowError e) {
         try {
             Jdbc.bind(insertError, id, truncate(e.file(), 200), e.line(), e.column() == null ? null : truncate(e.column(), 200),
                     truncate(e.reason(), 2000));
@@ -104,7 +104,7 @@ final class ImportLog implements AutoCloseable {
     }
 
     /** Logs a progress line and updates the import row every {@code every} rows. */
-    void progress(long rows, long errors) {
+    public void progress(long rows, long errors) {
         if (rows < nextProgress) {
             return;
         }
@@ -120,7 +120,7 @@ final class ImportLog implements AutoCloseable {
     }
 
     /** Stores the outcome and moves the report to {@code reportDir}; returns the report's path. */
-    Path finish(String status, DirectoryWriter.Counts counts, String message, Path reportDir) {
+    public Path finish(String status, DirectoryWriter.Counts counts, String message, Path reportDir) {
         try {
             flushErrors();
             Jdbc.update(c, "update sis_import set status = ?, finished_at = ?, rows_read = ?, users_inserted = ?, "

@@ -1,0 +1,69 @@
+package org.hermod.ldap;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.hermod.config.ConfigException;
+import org.hermod.config.Indexed;
+import org.hermod.config.Settings;
+import org.hermod.sis.Role;
+
+/**
+ * One directory users are imported from, {@code hermod.ldap.imports[i].*} (docs/SIS.md "LDAP import"). Its job is
+ * the route {@code sis-ldap-<name>}; what it writes has the directory source {@code ldap:<name>}.
+ *
+ * @param source       {@code dir_user.source} of what it writes, default {@code ldap:<name>}; a full and a delta import
+ *                     of one directory share it
+ * @param url          {@code ldap://host:port} or {@code ldaps://host:port} (TLS with the JVM trust store)
+ * @param startTls     on an ldap:// url: StartTLS before binding (JVM trust store)
+ * @param bindPassword a secret: no default
+ * @param filter       which entries are users (ANDed with the modifyTimestamp condition in a delta run)
+ * @param pageSize     entries per page of the paged search (RFC 2696)
+ * @param full         full: users of this source the search no longer returns are ended after the grace; delta:
+ *                     only entries changed since the last run are read
+ * @param mapping      the attribute map file
+ * @param reportFolder where each run's report CSV is kept
+ */
+public record LdapImportSettings(String name, String source, String tenant, String url, boolean startTls, String bindDn, String bindPassword,
+                                 String baseDn, String filter, int pageSize, boolean full, Path mapping, Role defaultRole,
+                                 Duration grace, boolean welcome, Path reportFolder) {
+
+    public static List<LdapImportSettings> all(Settings settings) {
+        return Indexed.all(settings, "hermod.ldap.imports").stream().map(i -> of(settings, i)).toList();
+    }
+
+    private static LdapImportSettings of(Settings settings, Indexed i) {
+        String name = i.string("name");
+        if (!name.matches("[a-z0-9][a-z0-9-]*")) {
+            throw new ConfigException(i.key("name"), "must be lower-case letters, digits and '-', was '" + name + "'");
+        }
+        String url = i.string("url");
+        if (!url.matches("(?i)ldaps?://.+")) {
+            throw new ConfigException(i.key("url"), "must start with ldap:// or ldaps://");
+        }
+        boolean full = switch (i.string("mode", "full").trim().toLowerCase(Locale.ROOT)) {
+            case "full" -> true;
+            case "delta" -> false;
+            default -> throw new ConfigException(i.key("mode"), "must be full or delta");
+        };
+        Role defaultRole = i.optional("default-role").filter(v -> !v.isBlank()).map(v -> {
+            try {
+                return Role.valueOf(v.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(i.key("default-role"), "must be STUDENT, TEACHER, STAFF, GUARDIAN or OTHER");
+            }
+        }).orElse(null);
+        return new LdapImportSettings(name, i.string("source", "ldap:" + name), i.string("tenant", settings.string("hermod.tenant.default")), url,
+                i.bool("start-tls", false), i.string("bind-dn"), i.string("bind-password"), i.string("base-dn"),
+                i.string("filter", "(objectClass=inetOrgPerson)"), i.integer("page-size", 500, 1, 100_000), full,
+                Path.of(i.string("mapping", "mappings/ldap-inetorgperson.properties")), defaultRole,
+                i.duration("grace", settings.duration("hermod.sis.grace")), i.bool("welcome", true),
+                Path.of(i.string("report-folder", settings.string("hermod.data.dir") + "/ldap/" + name)));
+    }
+
+    @Override
+    public String toString() {
+        return "LdapImportSettings[" + name + ", " + url + ", " + bindDn + ", " + baseDn + ", " + filter + "]";
+    }
+}

@@ -1,0 +1,181 @@
+package org.hermod.ldap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
+import com.unboundid.ldap.listener.InMemoryListenerConfig;
+import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest;
+import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
+import com.unboundid.ldap.sdk.schema.Schema;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hermod.testing.HermodApp;
+import org.hermod.testing.Http;
+import org.hermod.testing.MutableClock;
+import org.hermod.testing.TestDatabases;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The LDAP import end to end: UnboundID's in-memory server on a free port holding 25 good and 2 bad inetOrgPerson
+ * entries, the real application with one {@code hermod.ldap.imports[0]}, runs started by
+ * {@code POST /api/jobs/sis-ldap-school/run} and seen in {@code GET /api/imports}.
+ */
+class LdapImportTest {
+
+    private static final String BASE = "ou=people,dc=school,dc=dk";
+
+    @TempDir
+    Path temp;
+    private InMemoryDirectoryServer ldap;
+    private HermodApp app;
+    private Http admin;
+    private final PagedSearches pagedSearches = new PagedSearches();
+
+    /** Counts the search requests that carry the simple paged results control. */
+    static final class PagedSearches extends InMemoryOperationInterceptor {
+        final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public void processSearchRequest(InMemoryInterceptedSearchRequest request) {
+            if (request.getRequest().hasControl(SimplePagedResultsControl.PAGED_RESULTS_OID)) {
+                count.incrementAndGet();
+            }
+        }
+    }
+
+    @BeforeEach
+    void startLdap() throws Exception {
+        InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("dc=school,dc=dk");
+        config.addAdditionalBindCredentials("cn=hermod,dc=school,dc=dk", "bind-secret");
+        config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", 0));
+        Schema eduPerson = new Schema(new Entry("cn=schema",
+                new Attribute("objectClass", "top", "ldapSubentry", "subschema"),
+                new Attribute("attributeTypes", "( 1.3.6.1.4.1.5923.1.1.1.1 NAME 'eduPersonAffiliation' "
+                        + "EQUALITY caseIgnoreMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 )"),
+                new Attribute("objectClasses", "( 1.3.6.1.4.1.5923.1.2.2 NAME 'eduPerson' AUXILIARY "
+                        + "MAY eduPersonAffiliation )")));
+        config.setSchema(Schema.mergeSchemas(Schema.getDefaultStandardSchema(), eduPerson));
+        config.addInMemoryOperationInterceptor(pagedSearches);
+        ldap = new InMemoryDirectoryServer(config);
+        ldap.add("dn: dc=school,dc=dk", "objectClass: top", "objectClass: domain", "dc: school");
+        ldap.add("dn: " + BASE, "objectClass: top", "objectClass: organizationalUnit", "ou: people");
+        for (int i = 1; i <= 25; i++) {
+            String uid = String.format("user%02d", i);
+            ldap.add("dn: uid=" + uid + "," + BASE, "objectClass: inetOrgPerson", "objectClass: eduPerson", "uid: " + uid,
+                    "cn: User " + i, "givenName: User", "sn: Number" + i, "mobile: +45 20 11 30 " + String.format("%02d", i),
+                    "mail: " + uid + "@school.dk", "eduPersonAffiliation: member",
+                    "eduPersonAffiliation: " + (i <= 20 ? "student" : "faculty"));
+        }
+        ldap.add("dn: cn=No Uid," + BASE, "objectClass: inetOrgPerson", "cn: No Uid", "sn: Uid", "mobile: +45 20 11 40 01");
+        ldap.add("dn: uid=badmobile," + BASE, "objectClass: inetOrgPerson", "objectClass: eduPerson", "uid: badmobile",
+                "cn: Bad Mobile", "sn: Mobile", "mobile: ring til kontoret", "eduPersonAffiliation: staff");
+        ldap.startListening();
+    }
+
+    private void startApp(String mode) {
+        app = HermodApp.on(TestDatabases.h2()).bean("clock", new MutableClock(Instant.parse("2026-01-12T08:00:00Z")))
+                .with("hermod.ldap.imports[0].name", "school")
+                .with("hermod.ldap.imports[0].url", "ldap://localhost:" + ldap.getListenPort())
+                .with("hermod.ldap.imports[0].bind-dn", "cn=hermod,dc=school,dc=dk")
+                .with("hermod.ldap.imports[0].bind-password", "bind-secret")
+                .with("hermod.ldap.imports[0].base-dn", BASE)
+                .with("hermod.ldap.imports[0].page-size", "10")
+                .with("hermod.ldap.imports[0].mode", mode)
+                .with("hermod.ldap.imports[0].grace", "14d")
+                .with("hermod.ldap.imports[0].welcome", "false")
+                .with("hermod.ldap.imports[0].report-folder", temp.resolve("reports").toString())
+                .start();
+        admin = app.admin();
+    }
+
+    @AfterEach
+    void stop() {
+        if (app != null) {
+            app.close();
+        }
+        ldap.shutDown(true);
+    }
+
+    /** Starts a run through the API and returns its sis_import record once it is DONE. */
+    private JsonNode run() {
+        long before = app.count("select count(*) from sis_import where source = 'ldap:school' and status <> 'RUNNING'");
+        assertThat(admin.post("/api/jobs/sis-ldap-school/run", null).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                app.count("select count(*) from sis_import where source = 'ldap:school' and status <> 'RUNNING'"))
+                .as(() -> admin.get("/api/jobs/sis-ldap-school").toString()).isEqualTo(before + 1));
+        Http.Response list = admin.get("/api/imports?tenant=default");
+        assertThat(list.status()).as(list.toString()).isEqualTo(200);
+        JsonNode last = admin.get("/api/imports/" + list.json().get(0).get("id").asLong()).json();
+        assertThat(last.get("status").asText()).as(last.toString()).isEqualTo("DONE");
+        assertThat(last.get("source").asText()).isEqualTo("ldap:school");
+        return last;
+    }
+
+    private List<String> column(String sql) {
+        return app.jdbc().query(sql, rs -> rs.getString(1));
+    }
+
+    @Test
+    void aFullImportReadsAllPagesSkipsBadEntriesAndEndsAUserDeletedFromTheDirectory() throws Exception {
+        startApp("full");
+        JsonNode first = run();
+        assertThat(pagedSearches.count.get()).as("27 entries, 10 a page").isEqualTo(3);
+        assertThat(first.get("rows").asLong()).as(first.toString()).isEqualTo(29); // 26 users, 3 errors
+        assertThat(first.get("usersInserted").asLong()).isEqualTo(26);
+        assertThat(first.get("errors").asLong()).as("no uid and no role (one entry judged whole), bad mobile").isEqualTo(3);
+        assertThat(first.get("rowErrors").toString())
+                .contains("cn=No Uid,ou=people,dc=school,dc=dk", "required value missing (the account)",
+                        "uid=badmobile,ou=people,dc=school,dc=dk", "letters in phone number 'ring til kontoret'");
+        assertThat(app.count("select count(*) from dir_user where tenant_id = 'default' and source = 'ldap:school'"))
+                .isEqualTo(26);
+        assertThat(column("select account || '|' || given_name || '|' || family_name || '|' || role || '|' || mobile_norm "
+                + "|| '|' || email from dir_user where account = 'user21'"))
+                .containsExactly("user21|User|Number21|TEACHER|+4520113021|user21@school.dk");
+        assertThat(column("select role || '|' || coalesce(mobile, '-') from dir_user where account = 'badmobile'"))
+                .as("a bad mobile is reported, the user kept without it").containsExactly("STAFF|-");
+        assertThat(column("select sis_id from dir_user where account = 'user01'").get(0))
+                .as("keyed by entryUUID").matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+        ldap.delete("uid=user05," + BASE);
+        JsonNode second = run();
+        assertThat(List.of(second.get("usersInserted").asLong(), second.get("usersUpdated").asLong(),
+                second.get("usersEnded").asLong())).as(second.toString()).containsExactly(0L, 0L, 1L);
+        assertThat(column("select end_date from dir_user where account = 'user05'"))
+                .containsExactly(LocalDate.of(2026, 1, 26).toString());
+        assertThat(app.count("select count(*) from dir_user where end_date is not null")).isEqualTo(1);
+    }
+
+    @Test
+    void aDeltaRunReadsOnlyWhatChangedSinceTheLastRun() throws Exception {
+        startApp("delta");
+        JsonNode first = run();
+        assertThat(first.get("usersInserted").asLong()).as(first.toString()).isEqualTo(26);
+        assertThat(column("select high_water from ldap_import_state where name = 'school'")).hasSize(1).doesNotContainNull();
+
+        ldap.modify("uid=user07," + BASE, new Modification(ModificationType.REPLACE, "mobile", "+45 20 11 99 07"));
+        ldap.delete("uid=user08," + BASE);
+        JsonNode second = run();
+        assertThat(second.get("usersUpdated").asLong()).as(second.toString()).isEqualTo(1);
+        assertThat(second.get("usersInserted").asLong()).isZero();
+        assertThat(second.get("usersEnded").asLong()).as("a delta ends nobody").isZero();
+        assertThat(second.get("rows").asLong()).as("only entries at or after the mark were read").isLessThan(10);
+        assertThat(second.get("message").asText()).contains("(modifyTimestamp>=");
+        assertThat(column("select mobile_norm from dir_user where account = 'user07'")).containsExactly("+4520119907");
+        assertThat(app.count("select count(*) from dir_user where end_date is not null")).isZero();
+    }
+}
