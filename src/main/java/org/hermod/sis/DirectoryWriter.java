@@ -297,6 +297,14 @@ public final class DirectoryWriter implements Sink {
     private record Member(String groupSisId, String userSisId, String role, boolean delete) {
     }
 
+    /** A membership's (group id, user id); mixed hash: List.of(g, u)'s 31 * g + u collides for every batch. */
+    private record MemberKey(long group, long user) {
+        @Override
+        public int hashCode() {
+            return Long.hashCode((group * 0x9E3779B97F4A7C15L) ^ user);
+        }
+    }
+
     private void flushEnrollments() throws SQLException {
         if (enrollments.isEmpty()) {
             return;
@@ -329,7 +337,7 @@ public final class DirectoryWriter implements Sink {
         flushUsers();
         Map<String, Long> groupIds = ids("dir_group", members.stream().map(Member::groupSisId).distinct().toList());
         Map<String, Long> userIds = ids("dir_user", members.stream().map(Member::userSisId).distinct().toList());
-        Map<List<Long>, String> existing = new HashMap<>();
+        Map<MemberKey, String> existing = new HashMap<>();
         if (!groupIds.isEmpty() && !userIds.isEmpty()) {
             // by user only (index dir_membership_user): a batch's groups are often all groups, its users are few
             try (PreparedStatement ps = c.prepareStatement("select group_id, user_id, role from dir_membership where user_id in ("
@@ -337,7 +345,7 @@ public final class DirectoryWriter implements Sink {
                 Jdbc.bind(ps, userIds.values().toArray());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        existing.put(List.of(rs.getLong(1), rs.getLong(2)), Objects.requireNonNullElse(rs.getString(3), ""));
+                        existing.put(new MemberKey(rs.getLong(1), rs.getLong(2)), Objects.requireNonNullElse(rs.getString(3), ""));
                     }
                 }
             }
@@ -353,7 +361,7 @@ public final class DirectoryWriter implements Sink {
                             + m.groupSisId() + "' skipped: " + (group == null ? "group" : "user") + " not in the directory"));
                     continue;
                 }
-                List<Long> key = List.of(group, user);
+                MemberKey key = new MemberKey(group, user);
                 String old = existing.get(key);
                 if (m.delete()) {
                     if (old != null) {

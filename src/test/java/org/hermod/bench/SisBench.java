@@ -41,6 +41,7 @@ class SisBench {
     private static final int USERS = Integer.getInteger("sis.users", 100_000);
     private static final int CLASSES = Integer.getInteger("sis.classes", 3_000);
     private static final int ENROLLMENTS = Integer.getInteger("sis.enrollments", 300_000);
+    private static final String BATCH = System.getProperty("sis.batch-size", "500");
 
     @TempDir
     Path temp;
@@ -57,6 +58,7 @@ class SisBench {
                 .with("hermod.sis.imports[0].name", "bench")
                 .with("hermod.sis.imports[0].folder", folder.toString())
                 .with("hermod.sis.imports[0].welcome", "false")
+                .with("hermod.sis.batch-size", BATCH)
                 .with("hermod.sis.poll-interval", "100ms")
                 .with("hermod.sis.read-lock-check-interval", "100")
                 .with("hermod.sis.read-lock-min-age", "100ms")
@@ -76,12 +78,12 @@ class SisBench {
             long f = Math.min(floor, floor2);
             String report = String.format("""
                     SIS benchmark: OneRoster export of %,d users, %,d classes, %,d enrollments (%,d rows, zip %,d KB), \
-                    full import, embedded PostgreSQL 14, batch size 500, max heap %d MB
+                    full import, embedded PostgreSQL 14, batch size %s, max heap %d MB
                       first import              %6d ms  %,7d rows/s  written %,d dir rows (%,d memberships)  heap peak %d MB  %.1fx floor
                       unchanged re-import       %6d ms  %,7d rows/s  written %,d dir rows  heap peak %d MB
                       same file (checksum)      %6d ms
                       floor: COPY of users, classes, enrollments CSV into plain tables   %d ms (runs %d, %d)
-                    """, USERS, CLASSES, ENROLLMENTS, fileRows, Files.size(first) / 1024,
+                    """, USERS, CLASSES, ENROLLMENTS, fileRows, Files.size(first) / 1024, BATCH,
                     Runtime.getRuntime().maxMemory() >> 20,
                     firstRun.millis, fileRows * 1000 / Math.max(1, firstRun.millis), firstRun.written, memberships,
                     firstRun.heapPeak >> 20, (double) firstRun.millis / Math.max(1, f),
