@@ -71,6 +71,9 @@ class SisBench {
             Run again = run(app, folder, second, "second.zip");
             assertThat(again.status).isEqualTo("DONE");
             assertThat(again.written).as("directory rows written by the unchanged re-import").isZero();
+            // live heap: one more unchanged re-import, with a full GC every second, heap used right after each
+            Run live = run(app, folder, SisDrops.zip(export, temp.resolve("zips/fourth.zip"), "fourth"), "fourth.zip", true);
+            assertThat(live.written).isZero();
             Run duplicate = run(app, folder, second, "third.zip");
             assertThat(duplicate.status).isEqualTo("DUPLICATE");
             long floor = copyFloor(app, export);
@@ -81,6 +84,7 @@ class SisBench {
                     full import, embedded PostgreSQL 14, batch size %s, max heap %d MB
                       first import              %6d ms  %,7d rows/s  written %,d dir rows (%,d memberships)  heap peak %d MB  %.1fx floor
                       unchanged re-import       %6d ms  %,7d rows/s  written %,d dir rows  heap peak %d MB
+                      live heap (used after a full GC, sampled every second during a re-import): %d MB before, max %d MB during
                       same file (checksum)      %6d ms
                       floor: COPY of users, classes, enrollments CSV into plain tables   %d ms (runs %d, %d)
                     """, USERS, CLASSES, ENROLLMENTS, fileRows, Files.size(first) / 1024, BATCH,
@@ -88,27 +92,35 @@ class SisBench {
                     firstRun.millis, fileRows * 1000 / Math.max(1, firstRun.millis), firstRun.written, memberships,
                     firstRun.heapPeak >> 20, (double) firstRun.millis / Math.max(1, f),
                     again.millis, fileRows * 1000 / Math.max(1, again.millis), again.written, again.heapPeak >> 20,
-                    duplicate.millis, f, floor, floor2);
+                    live.heapBefore >> 20, live.heapPeak >> 20, duplicate.millis, f, floor, floor2);
             new BenchReport("sis").printf("%s", report);
         }
     }
 
-    private record Run(String status, long millis, long written, long heapPeak) {
+    private record Run(String status, long millis, long written, long heapPeak, long heapBefore) {
+    }
+
+    private static Run run(HermodApp app, Path folder, Path zip, String name) throws Exception {
+        return run(app, folder, zip, name, false);
     }
 
     /** Drops the zip, waits for the import's row, and takes its time from the row (start to finish). */
-    private static Run run(HermodApp app, Path folder, Path zip, String name) throws Exception {
+    private static Run run(HermodApp app, Path folder, Path zip, String name, boolean gc) throws Exception {
         long txid = app.count("select txid_current()");
         long lastId = app.count("select coalesce(max(id), 0) from sis_import");
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.gc();
+        long before = memory.getHeapMemoryUsage().getUsed();
         AtomicLong peak = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
         Thread sampler = new Thread(() -> {
             while (running.get()) {
+                if (gc) {
+                    System.gc();
+                }
                 peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
                 try {
-                    Thread.sleep(20);
+                    Thread.sleep(gc ? 1000 : 20);
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -129,7 +141,7 @@ class SisBench {
         for (String table : List.of("dir_user", "dir_group", "dir_membership")) {
             written += app.count("select count(*) from " + table + " where xmin::text::bigint > ?", txid);
         }
-        return new Run((String) row.get("status"), Math.round((Double) row.get("ms")), written, peak.get());
+        return new Run((String) row.get("status"), Math.round((Double) row.get("ms")), written, peak.get(), before);
     }
 
     /** PostgreSQL's own COPY of the export's users, classes and enrollments CSV into plain tables, one transaction. */
