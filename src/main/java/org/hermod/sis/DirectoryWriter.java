@@ -45,6 +45,7 @@ public final class DirectoryWriter implements Sink {
 
     private static final String USER_COLUMNS = "account, given_name, family_name, role, mobile, mobile_norm, email, "
             + "start_date, end_date, source";
+    private static final List<String> SEEN_MEMBER_COLUMNS = List.of("import_id", "group_id", "user_id");
     private static final List<String> USER_INSERT_COLUMNS = List.of("tenant_id", "sis_id", "account", "given_name",
             "family_name", "role", "mobile", "mobile_norm", "email", "start_date", "end_date", "source", "last_seen_at",
             "welcome_due");
@@ -170,7 +171,20 @@ public final class DirectoryWriter implements Sink {
                     + "and (end_date is null or end_date > ?) and not exists (select 1 from sis_import_seen s "
                     + "where s.import_id = ? and s.sis_id = dir_user.sis_id)", o.endDateForMissing(), now, o.tenant(),
                     o.source(), o.endDateForMissing(), o.importId());
+            // memberships of this source's groups that the export no longer has, then its groups it no longer has
+            // and that have no members left
+            membershipsWritten += Jdbc.update(c, "delete from dir_membership where group_id in (select g.id from dir_group g "
+                    + "where g.tenant_id = ? and g.source = ?) and not exists (select 1 from sis_import_seen_member s "
+                    + "where s.import_id = ? and s.group_id = dir_membership.group_id and s.user_id = dir_membership.user_id) "
+                    // users the export lacks keep their memberships until they end (the grace)
+                    + "and exists (select 1 from dir_user u join sis_import_seen su on su.import_id = ? and su.sis_id = u.sis_id "
+                    + "where u.id = dir_membership.user_id)", o.tenant(), o.source(), o.importId(), o.importId());
+            groupsWritten += Jdbc.update(c, "delete from dir_group where tenant_id = ? and source = ? and not exists "
+                    + "(select 1 from dir_membership m where m.group_id = dir_group.id) and not exists (select 1 from "
+                    + "sis_import_seen_member s where s.import_id = ? and s.group_id = dir_group.id and s.user_id = -1)",
+                    o.tenant(), o.source(), o.importId());
             Jdbc.update(c, "delete from sis_import_seen where import_id = ?", o.importId());
+            Jdbc.update(c, "delete from sis_import_seen_member where import_id = ?", o.importId());
         }
         return counts();
     }
@@ -234,6 +248,13 @@ public final class DirectoryWriter implements Sink {
             insertRows("dir_group", List.of("tenant_id", "sis_id", "name", "kind", "school", "session_name", "source",
                     "last_seen_at"), inserts);
             update.executeBatch();
+        }
+        if (o.full()) {
+            List<Object[]> seen = new ArrayList<>();
+            for (Long id : ids("dir_group", rows.stream().map(GroupRow::sisId).toList()).values()) {
+                seen.add(new Object[] {o.importId(), id, -1L});
+            }
+            BulkInsert.insert(c, "sis_import_seen_member", SEEN_MEMBER_COLUMNS, seen);
         }
     }
 
@@ -351,6 +372,7 @@ public final class DirectoryWriter implements Sink {
             }
         }
         List<Object[]> inserts = new ArrayList<>();
+        List<Object[]> seen = new ArrayList<>();
         try (PreparedStatement update = c.prepareStatement("update dir_membership set role = ? where group_id = ? and user_id = ?");
              PreparedStatement delete = c.prepareStatement("delete from dir_membership where group_id = ? and user_id = ?")) {
             for (Member m : members) {
@@ -362,6 +384,9 @@ public final class DirectoryWriter implements Sink {
                     continue;
                 }
                 MemberKey key = new MemberKey(group, user);
+                if (o.full() && !m.delete()) {
+                    seen.add(new Object[] {o.importId(), group, user});
+                }
                 String old = existing.get(key);
                 if (m.delete()) {
                     if (old != null) {
@@ -384,6 +409,7 @@ public final class DirectoryWriter implements Sink {
             insertRows("dir_membership", List.of("group_id", "user_id", "role"), inserts);
             update.executeBatch();
             delete.executeBatch();
+            BulkInsert.insert(c, "sis_import_seen_member", SEEN_MEMBER_COLUMNS, seen);
         }
     }
 
@@ -400,7 +426,7 @@ public final class DirectoryWriter implements Sink {
         if (!postgres || (!force && analyzeAfter >= 0 && inserted < analyzeAfter)) {
             return;
         }
-        Jdbc.update(c, "analyze dir_user, dir_group, dir_membership, sis_import_seen");
+        Jdbc.update(c, "analyze dir_user, dir_group, dir_membership, sis_import_seen, sis_import_seen_member");
         analyzeAfter = inserted + Math.max(2000, inserted);
     }
 
