@@ -16,7 +16,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.hermod.db.BulkInsert;
 import org.hermod.db.Jdbc;
+import org.postgresql.core.BaseConnection;
 
 /**
  * Writes what a SIS reader streams into the directory (dir_user, dir_group, dir_membership) through one
@@ -43,6 +45,10 @@ public final class DirectoryWriter implements Sink {
 
     private static final String USER_COLUMNS = "account, given_name, family_name, role, mobile, mobile_norm, email, "
             + "start_date, end_date, source";
+    private static final List<String> SEEN_MEMBER_COLUMNS = List.of("import_id", "group_id", "user_id");
+    private static final List<String> USER_INSERT_COLUMNS = List.of("tenant_id", "sis_id", "account", "given_name",
+            "family_name", "role", "mobile", "mobile_norm", "email", "start_date", "end_date", "source", "last_seen_at",
+            "welcome_due");
 
     private final Connection c;
     private final Options o;
@@ -66,6 +72,11 @@ public final class DirectoryWriter implements Sink {
     private long membershipsWritten;
     private long errorCount;
 
+    /** PostgreSQL: planner statistics are refreshed in this transaction as the directory grows (see {@link #analyze}). */
+    private final boolean postgres;
+    private long inserted;
+    private long analyzeAfter = -1;
+
     /**
      * @param normaliseMobile the number in E.164, or null when it cannot receive SMS (kept as written in {@code mobile})
      * @param errors          told of every row error (the import's report and error table)
@@ -79,6 +90,11 @@ public final class DirectoryWriter implements Sink {
         this.normaliseMobile = normaliseMobile;
         this.errors = errors;
         this.progress = progress;
+        try {
+            this.postgres = c.isWrapperFor(BaseConnection.class);
+        } catch (SQLException e) {
+            throw new Jdbc.DataException(e);
+        }
     }
 
     public long rows() {
@@ -150,11 +166,25 @@ public final class DirectoryWriter implements Sink {
         flushEnrollments();
         flushGroupMembers();
         if (o.full()) {
+            analyze(true);
             usersEnded += Jdbc.update(c, "update dir_user set end_date = ?, last_seen_at = ? where tenant_id = ? and source = ? "
                     + "and (end_date is null or end_date > ?) and not exists (select 1 from sis_import_seen s "
                     + "where s.import_id = ? and s.sis_id = dir_user.sis_id)", o.endDateForMissing(), now, o.tenant(),
                     o.source(), o.endDateForMissing(), o.importId());
+            // memberships of this source's groups that the export no longer has, then its groups it no longer has
+            // and that have no members left
+            membershipsWritten += Jdbc.update(c, "delete from dir_membership where group_id in (select g.id from dir_group g "
+                    + "where g.tenant_id = ? and g.source = ?) and not exists (select 1 from sis_import_seen_member s "
+                    + "where s.import_id = ? and s.group_id = dir_membership.group_id and s.user_id = dir_membership.user_id) "
+                    // users the export lacks keep their memberships until they end (the grace)
+                    + "and exists (select 1 from dir_user u join sis_import_seen su on su.import_id = ? and su.sis_id = u.sis_id "
+                    + "where u.id = dir_membership.user_id)", o.tenant(), o.source(), o.importId(), o.importId());
+            groupsWritten += Jdbc.update(c, "delete from dir_group where tenant_id = ? and source = ? and not exists "
+                    + "(select 1 from dir_membership m where m.group_id = dir_group.id) and not exists (select 1 from "
+                    + "sis_import_seen_member s where s.import_id = ? and s.group_id = dir_group.id and s.user_id = -1)",
+                    o.tenant(), o.source(), o.importId());
             Jdbc.update(c, "delete from sis_import_seen where import_id = ?", o.importId());
+            Jdbc.update(c, "delete from sis_import_seen_member where import_id = ?", o.importId());
         }
         return counts();
     }
@@ -201,15 +231,13 @@ public final class DirectoryWriter implements Sink {
         Map<String, Object[]> existing = select("select sis_id, name, kind, school, session_name, source from dir_group",
                 rows.stream().map(GroupRow::sisId).toList(), rs -> new Object[] {rs.getString(2), rs.getString(3),
                         rs.getString(4), rs.getString(5), rs.getString(6)});
-        try (PreparedStatement insert = c.prepareStatement("insert into dir_group (tenant_id, sis_id, name, kind, school, "
-                + "session_name, source, last_seen_at) values (?, ?, ?, ?, ?, ?, ?, ?)");
-             PreparedStatement update = c.prepareStatement("update dir_group set name = ?, kind = ?, school = ?, "
+        List<Object[]> inserts = new ArrayList<>();
+        try (PreparedStatement update = c.prepareStatement("update dir_group set name = ?, kind = ?, school = ?, "
                      + "session_name = ?, source = ?, last_seen_at = ? where tenant_id = ? and sis_id = ?")) {
             for (GroupRow g : rows) {
                 Object[] old = existing.get(g.sisId());
                 if (old == null) {
-                    Jdbc.bind(insert, o.tenant(), g.sisId(), g.name(), g.kind(), g.school(), g.session(), o.source(), now);
-                    insert.addBatch();
+                    inserts.add(new Object[] {o.tenant(), g.sisId(), g.name(), g.kind(), g.school(), g.session(), o.source(), now});
                     groupsWritten++;
                 } else if (!java.util.Arrays.equals(old, new Object[] {g.name(), g.kind(), g.school(), g.session(), o.source()})) {
                     Jdbc.bind(update, g.name(), g.kind(), g.school(), g.session(), o.source(), now, o.tenant(), g.sisId());
@@ -217,8 +245,16 @@ public final class DirectoryWriter implements Sink {
                     groupsWritten++;
                 }
             }
-            insert.executeBatch();
+            insertRows("dir_group", List.of("tenant_id", "sis_id", "name", "kind", "school", "session_name", "source",
+                    "last_seen_at"), inserts);
             update.executeBatch();
+        }
+        if (o.full()) {
+            List<Object[]> seen = new ArrayList<>();
+            for (Long id : ids("dir_group", rows.stream().map(GroupRow::sisId).toList()).values()) {
+                seen.add(new Object[] {o.importId(), id, -1L});
+            }
+            BulkInsert.insert(c, "sis_import_seen_member", SEEN_MEMBER_COLUMNS, seen);
         }
     }
 
@@ -248,44 +284,46 @@ public final class DirectoryWriter implements Sink {
                 rows.stream().map(UserRow::sisId).toList(), rs -> new Object[] {rs.getString(2), rs.getString(3),
                         rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
                         rs.getObject(9, LocalDate.class), rs.getObject(10, LocalDate.class), rs.getString(11)});
-        try (PreparedStatement insert = c.prepareStatement("insert into dir_user (tenant_id, sis_id, " + USER_COLUMNS
-                + ", last_seen_at, welcome_due) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-             PreparedStatement update = c.prepareStatement("update dir_user set account = ?, given_name = ?, "
+        List<Object[]> inserts = new ArrayList<>();
+        List<Object[]> seen = new ArrayList<>();
+        try (PreparedStatement update = c.prepareStatement("update dir_user set account = ?, given_name = ?, "
                      + "family_name = ?, role = ?, mobile = ?, mobile_norm = ?, email = ?, start_date = ?, end_date = ?, "
-                     + "source = ?, last_seen_at = ? where tenant_id = ? and sis_id = ?");
-             PreparedStatement seen = o.full() ? c.prepareStatement(
-                     "insert into sis_import_seen (import_id, sis_id) values (?, ?)") : null) {
+                     + "source = ?, last_seen_at = ? where tenant_id = ? and sis_id = ?")) {
             for (UserRow u : rows) {
                 Object[] old = existing.get(u.sisId());
                 Object[] v = u.values();
                 if (old == null) {
                     boolean welcome = o.welcome() && v[0] != null && v[5] != null
                             && (v[8] == null || !((LocalDate) v[8]).isBefore(o.today()));
-                    Jdbc.bind(insert, o.tenant(), u.sisId(), v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
-                            now, welcome);
-                    insert.addBatch();
+                    inserts.add(new Object[] {o.tenant(), u.sisId(), v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
+                            v[9], now, welcome});
                     usersInserted++;
                 } else if (!java.util.Arrays.equals(old, v)) {
                     Jdbc.bind(update, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], now, o.tenant(), u.sisId());
                     update.addBatch();
                     usersUpdated++;
                 }
-                if (seen != null) {
-                    Jdbc.bind(seen, o.importId(), u.sisId());
-                    seen.addBatch();
+                if (o.full()) {
+                    seen.add(new Object[] {o.importId(), u.sisId()});
                 }
             }
-            insert.executeBatch();
+            insertRows("dir_user", USER_INSERT_COLUMNS, inserts);
             update.executeBatch();
-            if (seen != null) {
-                seen.executeBatch();
-            }
+            BulkInsert.insert(c, "sis_import_seen", List.of("import_id", "sis_id"), seen);
         }
     }
 
     // --- memberships ----------------------------------------------------------------------------------------
 
     private record Member(String groupSisId, String userSisId, String role, boolean delete) {
+    }
+
+    /** A membership's (group id, user id); mixed hash: List.of(g, u)'s 31 * g + u collides for every batch. */
+    private record MemberKey(long group, long user) {
+        @Override
+        public int hashCode() {
+            return Long.hashCode((group * 0x9E3779B97F4A7C15L) ^ user);
+        }
     }
 
     private void flushEnrollments() throws SQLException {
@@ -320,7 +358,7 @@ public final class DirectoryWriter implements Sink {
         flushUsers();
         Map<String, Long> groupIds = ids("dir_group", members.stream().map(Member::groupSisId).distinct().toList());
         Map<String, Long> userIds = ids("dir_user", members.stream().map(Member::userSisId).distinct().toList());
-        Map<List<Long>, String> existing = new HashMap<>();
+        Map<MemberKey, String> existing = new HashMap<>();
         if (!groupIds.isEmpty() && !userIds.isEmpty()) {
             // by user only (index dir_membership_user): a batch's groups are often all groups, its users are few
             try (PreparedStatement ps = c.prepareStatement("select group_id, user_id, role from dir_membership where user_id in ("
@@ -328,13 +366,14 @@ public final class DirectoryWriter implements Sink {
                 Jdbc.bind(ps, userIds.values().toArray());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        existing.put(List.of(rs.getLong(1), rs.getLong(2)), Objects.requireNonNullElse(rs.getString(3), ""));
+                        existing.put(new MemberKey(rs.getLong(1), rs.getLong(2)), Objects.requireNonNullElse(rs.getString(3), ""));
                     }
                 }
             }
         }
-        try (PreparedStatement insert = c.prepareStatement("insert into dir_membership (group_id, user_id, role) values (?, ?, ?)");
-             PreparedStatement update = c.prepareStatement("update dir_membership set role = ? where group_id = ? and user_id = ?");
+        List<Object[]> inserts = new ArrayList<>();
+        List<Object[]> seen = new ArrayList<>();
+        try (PreparedStatement update = c.prepareStatement("update dir_membership set role = ? where group_id = ? and user_id = ?");
              PreparedStatement delete = c.prepareStatement("delete from dir_membership where group_id = ? and user_id = ?")) {
             for (Member m : members) {
                 Long group = groupIds.get(m.groupSisId());
@@ -344,7 +383,10 @@ public final class DirectoryWriter implements Sink {
                             + m.groupSisId() + "' skipped: " + (group == null ? "group" : "user") + " not in the directory"));
                     continue;
                 }
-                List<Long> key = List.of(group, user);
+                MemberKey key = new MemberKey(group, user);
+                if (o.full() && !m.delete()) {
+                    seen.add(new Object[] {o.importId(), group, user});
+                }
                 String old = existing.get(key);
                 if (m.delete()) {
                     if (old != null) {
@@ -354,8 +396,7 @@ public final class DirectoryWriter implements Sink {
                         membershipsWritten++;
                     }
                 } else if (old == null) {
-                    Jdbc.bind(insert, group, user, m.role());
-                    insert.addBatch();
+                    inserts.add(new Object[] {group, user, m.role()});
                     existing.put(key, Objects.requireNonNullElse(m.role(), ""));
                     membershipsWritten++;
                 } else if (!old.equals(Objects.requireNonNullElse(m.role(), ""))) {
@@ -365,13 +406,34 @@ public final class DirectoryWriter implements Sink {
                     membershipsWritten++;
                 }
             }
-            insert.executeBatch();
+            insertRows("dir_membership", List.of("group_id", "user_id", "role"), inserts);
             update.executeBatch();
             delete.executeBatch();
+            BulkInsert.insert(c, "sis_import_seen_member", SEEN_MEMBER_COLUMNS, seen);
         }
     }
 
     // --- helpers --------------------------------------------------------------------------------------------
+
+    /**
+     * PostgreSQL plans each batch's lookups with the statistics of the directory tables, which autovacuum cannot
+     * refresh for rows this (one, long) transaction writes: planned as if a tenant had a couple of rows, a lookup
+     * of 500 sis_ids reads every row of the tenant, and the import slows down as the tables grow (issue #5).
+     * ANALYZE in this transaction does see its own rows, so it runs before the first batch and again whenever
+     * the import has inserted as many rows as it had then (doubling: a few cheap, sampled runs per import).
+     */
+    private void analyze(boolean force) throws SQLException {
+        if (!postgres || (!force && analyzeAfter >= 0 && inserted < analyzeAfter)) {
+            return;
+        }
+        Jdbc.update(c, "analyze dir_user, dir_group, dir_membership, sis_import_seen, sis_import_seen_member");
+        analyzeAfter = inserted + Math.max(2000, inserted);
+    }
+
+    private void insertRows(String table, List<String> columns, List<Object[]> rows) throws SQLException {
+        BulkInsert.insert(c, table, columns, rows);
+        inserted += rows.size();
+    }
 
     private Map<String, Long> ids(String table, List<String> sisIds) throws SQLException {
         Map<String, Long> ids = new HashMap<>();
@@ -382,6 +444,7 @@ public final class DirectoryWriter implements Sink {
 
     /** {@code sql} (whose first column is sis_id) for the tenant's rows with these SIS ids, by SIS id. */
     private Map<String, Object[]> select(String sql, List<String> sisIds, Jdbc.RowMapper<Object[]> mapper) throws SQLException {
+        analyze(false);
         Map<String, Object[]> found = new LinkedHashMap<>();
         for (int from = 0; from < sisIds.size(); from += 1000) {
             List<String> chunk = sisIds.subList(from, Math.min(sisIds.size(), from + 1000));

@@ -120,11 +120,7 @@ public final class SisImporter {
             DirectoryWriter.Counts counts;
             try {
                 counts = jdbc.tx(c -> {
-                    if (c.getMetaData().getDatabaseProductName().equals("PostgreSQL")) {
-                        // the planner knows nothing of the rows this transaction has written so far and would scan
-                        // dir_user / dir_membership for every batch (quadratic); only for this transaction
-                        Jdbc.update(c, "set local enable_seqscan = off");
-                    }
+                    // on PostgreSQL the writer refreshes the planner's statistics in this transaction as it goes
                     AtomicReference<DirectoryWriter> writer = new AtomicReference<>();
                     DirectoryWriter w = new DirectoryWriter(c, options, clock.instant(), mobile, e -> {
                         if (e.line() <= 1 && rejection.get() == null) {

@@ -143,6 +143,33 @@ class SisImportTest {
     }
 
     @Test
+    void aFullImportRemovesMembershipsAndGroupsTheExportNoLongerHas() throws Exception {
+        SisDrops.drop(bulkZip("bulk"), folder, "bulk.zip");
+        SisDrops.awaitProcessed(folder, "bulk.zip");
+        assertThat(app.count("select count(*) from dir_membership")).isEqualTo(33);
+
+        // u-sb-001 left 7.a (enr-001), the class de10 is gone with its four enrollments
+        Path export = BadExports.copyOfBulk(temp.resolve("smaller"));
+        Path enrollments = export.resolve("enrollments.csv");
+        Files.write(enrollments, Files.readAllLines(enrollments).stream().filter(l -> !l.startsWith("enr-001,")
+                && !l.contains(",cls-dub-de10,")).toList());
+        Path classes = export.resolve("classes.csv");
+        Files.write(classes, Files.readAllLines(classes).stream().filter(l -> !l.startsWith("cls-dub-de10,")).toList());
+        SisDrops.drop(SisDrops.zip(export, temp.resolve("zips/smaller.zip"), null), folder, "smaller.zip");
+        SisDrops.awaitProcessed(folder, "smaller.zip");
+        JsonNode full = lastImport();
+        assertThat(full.get("status").asText()).as(full.toString()).isEqualTo("DONE");
+        assertThat(full.get("membershipsWritten").asLong()).as(full.toString()).isEqualTo(5);
+        assertThat(full.get("groupsWritten").asLong()).as(full.toString()).isEqualTo(1);
+        assertThat(app.count("select count(*) from dir_membership")).isEqualTo(28);
+        assertThat(app.count("select count(*) from dir_membership m join dir_user u on u.id = m.user_id "
+                + "join dir_group g on g.id = m.group_id where u.sis_id = 'u-sb-001' and g.sis_id = 'cls-sb-7a'")).isZero();
+        assertThat(app.count("select count(*) from dir_group where sis_id = 'cls-dub-de10'")).isZero();
+        assertThat(app.count("select count(*) from dir_group where source = 'sb'")).isEqualTo(5);
+        assertThat(app.count("select count(*) from sis_import_seen_member")).isZero();
+    }
+
+    @Test
     void badRowsAreReportedWithFileLineColumnAndReasonAndTheGoodRowsApplied() throws Exception {
         Path export = BadExports.bulkWith(temp, "users.csv", "users-bad-contacts.csv");
         SisDrops.drop(SisDrops.zip(export, temp.resolve("zips/bad.zip"), null), folder, "bad.zip");
