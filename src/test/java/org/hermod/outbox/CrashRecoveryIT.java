@@ -75,7 +75,9 @@ class CrashRecoveryIT {
                 + "%d duplicates delivered to smsd%n", sentBeforeKill, inFlight, inDoubt, duplicates);
 
         assertThat(taken).as("every SMS reached smsd").hasSize(SMS);
-        assertThat(inFlight).as("the kill hit a claimed batch").isBetween(1L, (long) BATCH);
+        // nearly always the kill hits a claimed batch (the dispatcher holds one while it waits for its rate slot);
+        // in the rare case it lands between a commit and the next claim there is nothing in flight
+        assertThat(inFlight).as("at most one batch in flight").isBetween(0L, (long) BATCH);
         assertThat(sentBeforeKill).isLessThan(SMS);
         assertThat(inDoubt).isEqualTo(inFlight);
         assertThat(duplicates).as("duplicates bounded by the in-flight batch").isLessThanOrEqualTo(inFlight);
