@@ -38,10 +38,6 @@ public final class Database {
         return dataSource;
     }
 
-    public static boolean isPostgres(String url) {
-        return url.startsWith("jdbc:postgresql:");
-    }
-
     private static void createParent(String file) {
         try {
             Path parent = Path.of(file).toAbsolutePath().getParent();
