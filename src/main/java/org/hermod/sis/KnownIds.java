@@ -1,10 +1,7 @@
 package org.hermod.sis;
 
 import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The sourcedIds read so far from each file, with the line each first appeared on, and which of
@@ -12,23 +9,25 @@ import java.util.Set;
  */
 final class KnownIds {
 
-    private final Map<OneRosterFile, Map<String, Integer>> firstLines = new EnumMap<>(OneRosterFile.class);
-    private final Map<OneRosterFile, Set<String>> rejected = new EnumMap<>(OneRosterFile.class);
+    private final Map<OneRosterFile, IdLines> firstLines = new EnumMap<>(OneRosterFile.class);
+    private final Map<OneRosterFile, IdLines> rejected = new EnumMap<>(OneRosterFile.class);
 
     /** Records {@code id} at {@code line}; returns the line it was first seen on if it was seen before. */
     Integer add(OneRosterFile file, String id, int line) {
-        return firstLines.computeIfAbsent(file, f -> new HashMap<>()).putIfAbsent(id, line);
+        return firstLines.computeIfAbsent(file, f -> new IdLines()).putIfAbsent(id, line);
     }
 
     void reject(OneRosterFile file, String id) {
-        rejected.computeIfAbsent(file, f -> new HashSet<>()).add(id);
+        rejected.computeIfAbsent(file, f -> new IdLines()).putIfAbsent(id, 0);
     }
 
     Integer firstLine(OneRosterFile file, String id) {
-        return firstLines.getOrDefault(file, Map.of()).get(id);
+        IdLines ids = firstLines.get(file);
+        return ids == null ? null : ids.get(id);
     }
 
     boolean isRejected(OneRosterFile file, String id) {
-        return rejected.getOrDefault(file, Set.of()).contains(id);
+        IdLines ids = rejected.get(file);
+        return ids != null && ids.contains(id);
     }
 }
