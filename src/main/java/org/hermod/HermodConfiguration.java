@@ -184,13 +184,13 @@ public final class HermodConfiguration implements CamelConfiguration {
         List<SisImportSettings> sisImports = SisImportSettings.all(settings);
         SisImporter sisImporter = new SisImporter(jdbc, clock, tenants, prefixes,
                 settings.string("hermod.outbox.default-country-code"), sisImports,
-                settings.integer("hermod.sis.batch-size", 1, 1000), settings.integer("hermod.sis.progress-every", 1, 10_000_000));
+                settings.integer("hermod.sis.batch-size", 1, 50_000), settings.integer("hermod.sis.progress-every", 1, 10_000_000));
         sisImporter.recoverInterrupted();
         registry.bind("sisImporter", sisImporter);
         registry.bind("sisApi", new SisApi(users, jdbc));
         List<LdapImportSettings> ldapImports = LdapImportSettings.all(settings);
         registry.bind("ldapImporter", new LdapImporter(jdbc, clock, tenants, prefixes, defaultCountryCode, ldapImports,
-                settings.integer("hermod.sis.batch-size", 1, 1000), settings.integer("hermod.sis.progress-every", 1, 10_000_000)));
+                settings.integer("hermod.sis.batch-size", 1, 50_000), settings.integer("hermod.sis.progress-every", 1, 10_000_000)));
 
         try {
             context.addStartupListener(new org.apache.camel.ExtendedStartupListener() {

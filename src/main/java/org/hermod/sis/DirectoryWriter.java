@@ -9,46 +9,64 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.hermod.db.BulkInsert;
 import org.hermod.db.Jdbc;
 import org.postgresql.core.BaseConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes what a SIS reader streams into the directory (dir_user, dir_group, dir_membership) through one
- * connection, so the caller decides the transaction. Records are buffered in batches of {@code batchSize}; each
- * batch costs one select of the rows that exist, then batched inserts of the new ones and batched updates of
- * those that differ. An unchanged row is not written at all (not even {@code last_seen_at}, which therefore
- * says when the SIS last changed the row).
+ * connection, so the caller decides the transaction. It works in two phases:
+ * <ol>
+ *   <li><b>Stage.</b> Every user, group and membership goes, in batches, into a temporary table of the
+ *       transaction ({@code sis_stage_user}, {@code sis_stage_group}, {@code sis_stage_member}; COPY on
+ *       PostgreSQL, a JDBC batch on H2). They are dropped at commit or rollback and vanish with a killed
+ *       process, so nothing has to be cleaned up.</li>
+ *   <li><b>Merge</b> ({@link #finish}): a few set-based statements insert the new rows, update only the rows
+ *       that differ, resolve and write the memberships and, for a full import, end the users and remove the
+ *       memberships and groups the export no longer has. An unchanged row is not written at all (not even
+ *       {@code last_seen_at}, which therefore says when the SIS last changed the row).</li>
+ * </ol>
  *
- * <p>Memory holds one batch of each kind, the (few) orgs and sessions, nothing per user. A full import also
- * writes each user id it saw to {@code sis_import_seen}, so {@link #finish} can end the users of this source
- * that the file no longer contains.
+ * <p>This replaced a writer that looked up and compared each batch in Java: the merge lets PostgreSQL join
+ * the whole export with the directory at once, which made the first import of 100,000 users several times
+ * faster (docs/PERFORMANCE.md). Memory holds one batch of each kind, the (few) orgs and sessions, and the
+ * names of the groups a mapped file implies; nothing per user.
+ *
+ * <p>Ids are unique within each staging table: a repeated user or group id (which the file readers already
+ * report, but an LDAP directory may produce) is reported and only its first occurrence is applied. A
+ * membership listed twice counts once, with its last role.
  */
 public final class DirectoryWriter implements Sink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DirectoryWriter.class);
 
     /** What the import changed. */
     public record Counts(long rows, long usersInserted, long usersUpdated, long usersEnded, long groupsWritten,
                          long membershipsWritten, long errors) {
     }
 
-    /** How users from this source are treated. */
+    /** How users from this source are treated; {@code batchSize} is the rows per COPY into the staging tables. */
     public record Options(String tenant, String source, long importId, boolean full, boolean welcome,
                           LocalDate today, LocalDate endDateForMissing, int batchSize) {
     }
 
-    private static final String USER_COLUMNS = "account, given_name, family_name, role, mobile, mobile_norm, email, "
-            + "start_date, end_date, source";
-    private static final List<String> SEEN_MEMBER_COLUMNS = List.of("import_id", "group_id", "user_id");
-    private static final List<String> USER_INSERT_COLUMNS = List.of("tenant_id", "sis_id", "account", "given_name",
-            "family_name", "role", "mobile", "mobile_norm", "email", "start_date", "end_date", "source", "last_seen_at",
-            "welcome_due");
+    private static final List<String> USER_STAGE = List.of("seq", "sis_id", "account", "given_name", "family_name",
+            "role", "mobile", "mobile_norm", "email", "start_date", "end_date");
+    private static final List<String> GROUP_STAGE = List.of("seq", "sis_id", "name", "kind", "school", "session_name");
+    private static final List<String> MEMBER_STAGE = List.of("seq", "line", "group_sis_id", "user_sis_id", "role",
+            "del");
+
+    /** The user columns an import sets (besides source and last_seen_at), in the order of {@link #USER_STAGE}. */
+    private static final String USER_VALUES = "account, given_name, family_name, role, mobile, mobile_norm, email, "
+            + "start_date, end_date";
+    private static final String GROUP_VALUES = "name, kind, school, session_name";
 
     private final Connection c;
     private final Options o;
@@ -56,13 +74,18 @@ public final class DirectoryWriter implements Sink {
     private final Function<String, String> normaliseMobile;
     private final Consumer<RowError> errors;
     private final Runnable progress;
+    /** PostgreSQL: staging by COPY, indexes built after loading, statistics refreshed in the transaction. */
+    private final boolean postgres;
 
     private final Map<String, String> orgNames = new HashMap<>();
     private final Map<String, String> sessionTitles = new HashMap<>();
-    private final List<SisClass> classes = new ArrayList<>();
-    private final List<SisUser> users = new ArrayList<>();
-    private final List<SisEnrollment> enrollments = new ArrayList<>();
-    private final List<String[]> groupMembers = new ArrayList<>();
+    /** Groups a mapped file names (few: one per class or team), staged once each. */
+    private final Set<String> impliedGroups = new HashSet<>();
+    private final List<Object[]> users = new ArrayList<>();
+    private final List<Object[]> groups = new ArrayList<>();
+    private final List<Object[]> members = new ArrayList<>();
+    private boolean staged;
+    private long seq;
 
     private long rows;
     private long usersInserted;
@@ -71,11 +94,6 @@ public final class DirectoryWriter implements Sink {
     private long groupsWritten;
     private long membershipsWritten;
     private long errorCount;
-
-    /** PostgreSQL: planner statistics are refreshed in this transaction as the directory grows (see {@link #analyze}). */
-    private final boolean postgres;
-    private long inserted;
-    private long analyzeAfter = -1;
 
     /**
      * @param normaliseMobile the number in E.164, or null when it cannot receive SMS (kept as written in {@code mobile})
@@ -118,38 +136,39 @@ public final class DirectoryWriter implements Sink {
     }
 
     @Override
-    public void onClass(SisClass sisClass) {
-        classes.add(sisClass);
-        if (classes.size() >= o.batchSize()) {
-            run(this::flushClasses);
-        }
+    public void onClass(SisClass k) {
+        stage(groups, new Object[] {++seq, k.sourcedId(), k.title(), "homeroom".equals(k.classType()) ? "CLASS" : "TEAM",
+                orgNames.get(k.schoolSourcedId()),
+                k.termSourcedIds().isEmpty() ? null : sessionTitles.get(k.termSourcedIds().get(0))});
         counted();
     }
 
     @Override
-    public void onUser(SisUser user) {
-        users.add(user);
-        if (users.size() >= o.batchSize()) {
-            run(this::flushUsers);
+    public void onUser(SisUser u) {
+        LocalDate end = u.endDate();
+        if ("tobedeleted".equals(u.status()) && (end == null || end.isAfter(o.today()))) {
+            end = o.today();
         }
+        String mobile = blankToNull(u.mobile());
+        stage(users, new Object[] {++seq, u.sourcedId(), blankToNull(u.username()), u.givenName(), u.familyName(),
+                u.role() == null ? null : u.role().name(), mobile, mobile == null ? null : normaliseMobile.apply(mobile),
+                blankToNull(u.email()), u.startDate(), end});
         counted();
     }
 
     @Override
-    public void onEnrollment(SisEnrollment enrollment) {
-        enrollments.add(enrollment);
-        if (enrollments.size() >= o.batchSize()) {
-            run(this::flushEnrollments);
-        }
+    public void onEnrollment(SisEnrollment e) {
+        stage(members, new Object[] {++seq, e.line(), e.classSourcedId(), e.userSourcedId(),
+                e.role() == null ? null : e.role().name(), "tobedeleted".equals(e.status())});
         counted();
     }
 
     @Override
     public void onGroupMember(String userSourcedId, String groupName) {
-        groupMembers.add(new String[] {userSourcedId, groupName});
-        if (groupMembers.size() >= o.batchSize()) {
-            run(this::flushGroupMembers);
+        if (impliedGroups.add(groupName)) {
+            stage(groups, new Object[] {++seq, groupName, groupName, "CLASS", null, null});
         }
+        stage(members, new Object[] {++seq, 0, groupName, userSourcedId, null, false});
     }
 
     @Override
@@ -159,33 +178,30 @@ public final class DirectoryWriter implements Sink {
         counted();
     }
 
-    /** Writes what is still buffered and, for a full import, ends the users of this source it did not contain. */
+    /** Merges what was staged into the directory and, for a full import, ends what the export no longer has. */
     public Counts finish() throws SQLException {
-        flushClasses();
-        flushUsers();
-        flushEnrollments();
-        flushGroupMembers();
-        if (o.full()) {
-            analyze(true);
-            usersEnded += Jdbc.update(c, "update dir_user set end_date = ?, last_seen_at = ? where tenant_id = ? and source = ? "
-                    + "and (end_date is null or end_date > ?) and not exists (select 1 from sis_import_seen s "
-                    + "where s.import_id = ? and s.sis_id = dir_user.sis_id)", o.endDateForMissing(), now, o.tenant(),
-                    o.source(), o.endDateForMissing(), o.importId());
-            // memberships of this source's groups that the export no longer has, then its groups it no longer has
-            // and that have no members left
-            membershipsWritten += Jdbc.update(c, "delete from dir_membership where group_id in (select g.id from dir_group g "
-                    + "where g.tenant_id = ? and g.source = ?) and not exists (select 1 from sis_import_seen_member s "
-                    + "where s.import_id = ? and s.group_id = dir_membership.group_id and s.user_id = dir_membership.user_id) "
-                    // users the export lacks keep their memberships until they end (the grace)
-                    + "and exists (select 1 from dir_user u join sis_import_seen su on su.import_id = ? and su.sis_id = u.sis_id "
-                    + "where u.id = dir_membership.user_id)", o.tenant(), o.source(), o.importId(), o.importId());
-            groupsWritten += Jdbc.update(c, "delete from dir_group where tenant_id = ? and source = ? and not exists "
-                    + "(select 1 from dir_membership m where m.group_id = dir_group.id) and not exists (select 1 from "
-                    + "sis_import_seen_member s where s.import_id = ? and s.group_id = dir_group.id and s.user_id = -1)",
-                    o.tenant(), o.source(), o.importId());
-            Jdbc.update(c, "delete from sis_import_seen where import_id = ?", o.importId());
-            Jdbc.update(c, "delete from sis_import_seen_member where import_id = ?", o.importId());
+        createStage();
+        flush();
+        LOG.debug("SIS import #{}: staging COPY {} ms in all", o.importId(), flushNanos / 1_000_000);
+        long t0 = System.nanoTime();
+        if (postgres) {
+            // indexes built once over the loaded rows, and statistics: otherwise the joins are planned blind
+            Jdbc.update(c, "create index on sis_stage_user (sis_id)");
+            Jdbc.update(c, "create index on sis_stage_group (sis_id)");
+            Jdbc.update(c, "analyze sis_stage_user, sis_stage_group, sis_stage_member");
         }
+        timed("duplicates", () -> {
+            dropDuplicates("sis_stage_user", "user");
+            dropDuplicates("sis_stage_group", "group");
+        });
+        timed("groups", this::mergeGroups);
+        timed("users", this::mergeUsers);
+        timed("analyze", this::analyzeDirectory);
+        timed("memberships", this::mergeMemberships);
+        if (o.full()) {
+            timed("missing", this::endMissing);
+        }
+        LOG.debug("SIS import #{}: merge took {} ms", o.importId(), (System.nanoTime() - t0) / 1_000_000);
         return counts();
     }
 
@@ -203,268 +219,220 @@ public final class DirectoryWriter implements Sink {
         void run() throws SQLException;
     }
 
-    private static void run(Step step) {
+    private void timed(String name, Step step) throws SQLException {
+        long t = System.nanoTime();
+        step.run();
+        LOG.debug("SIS import #{}: {} {} ms", o.importId(), name, (System.nanoTime() - t) / 1_000_000);
+    }
+
+    // --- staging --------------------------------------------------------------------------------------------
+
+    private void stage(List<Object[]> buffer, Object[] row) {
+        buffer.add(row);
+        if (buffer.size() >= o.batchSize()) {
+            try {
+                createStage();
+                flush();
+            } catch (SQLException e) {
+                throw new Jdbc.DataException(e);
+            }
+        }
+    }
+
+    private long flushNanos;
+
+    private void flush() throws SQLException {
+        long t = System.nanoTime();
         try {
-            step.run();
-        } catch (SQLException e) {
-            throw new Jdbc.DataException(e);
+            flushNow();
+        } finally {
+            flushNanos += System.nanoTime() - t;
         }
     }
 
-    // --- groups ---------------------------------------------------------------------------------------------
-
-    private record GroupRow(String sisId, String name, String kind, String school, String session) {
-    }
-
-    private void flushClasses() throws SQLException {
-        if (classes.isEmpty()) {
-            return;
-        }
-        List<GroupRow> rows = classes.stream().map(k -> new GroupRow(k.sourcedId(), k.title(),
-                "homeroom".equals(k.classType()) ? "CLASS" : "TEAM", orgNames.get(k.schoolSourcedId()),
-                k.termSourcedIds().isEmpty() ? null : sessionTitles.get(k.termSourcedIds().get(0)))).toList();
-        classes.clear();
-        writeGroups(rows);
-    }
-
-    private void writeGroups(List<GroupRow> rows) throws SQLException {
-        Map<String, Object[]> existing = select("select sis_id, name, kind, school, session_name, source from dir_group",
-                rows.stream().map(GroupRow::sisId).toList(), rs -> new Object[] {rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getString(5), rs.getString(6)});
-        List<Object[]> inserts = new ArrayList<>();
-        try (PreparedStatement update = c.prepareStatement("update dir_group set name = ?, kind = ?, school = ?, "
-                     + "session_name = ?, source = ?, last_seen_at = ? where tenant_id = ? and sis_id = ?")) {
-            for (GroupRow g : rows) {
-                Object[] old = existing.get(g.sisId());
-                if (old == null) {
-                    inserts.add(new Object[] {o.tenant(), g.sisId(), g.name(), g.kind(), g.school(), g.session(), o.source(), now});
-                    groupsWritten++;
-                } else if (!java.util.Arrays.equals(old, new Object[] {g.name(), g.kind(), g.school(), g.session(), o.source()})) {
-                    Jdbc.bind(update, g.name(), g.kind(), g.school(), g.session(), o.source(), now, o.tenant(), g.sisId());
-                    update.addBatch();
-                    groupsWritten++;
-                }
-            }
-            insertRows("dir_group", List.of("tenant_id", "sis_id", "name", "kind", "school", "session_name", "source",
-                    "last_seen_at"), inserts);
-            update.executeBatch();
-        }
-        if (o.full()) {
-            List<Object[]> seen = new ArrayList<>();
-            for (Long id : ids("dir_group", rows.stream().map(GroupRow::sisId).toList()).values()) {
-                seen.add(new Object[] {o.importId(), id, -1L});
-            }
-            BulkInsert.insert(c, "sis_import_seen_member", SEEN_MEMBER_COLUMNS, seen);
-        }
-    }
-
-    // --- users ----------------------------------------------------------------------------------------------
-
-    private record UserRow(String sisId, Object[] values) {
-    }
-
-    private void flushUsers() throws SQLException {
-        if (users.isEmpty()) {
-            return;
-        }
-        List<UserRow> rows = new ArrayList<>(users.size());
-        for (SisUser u : users) {
-            LocalDate end = u.endDate();
-            if ("tobedeleted".equals(u.status()) && (end == null || end.isAfter(o.today()))) {
-                end = o.today();
-            }
-            String role = u.role() == null ? null : u.role().name();
-            String mobile = blankToNull(u.mobile());
-            rows.add(new UserRow(u.sourcedId(), new Object[] {blankToNull(u.username()), u.givenName(), u.familyName(), role,
-                    mobile, mobile == null ? null : normaliseMobile.apply(mobile), blankToNull(u.email()), u.startDate(), end,
-                    o.source()}));
-        }
+    private void flushNow() throws SQLException {
+        BulkInsert.insert(c, "sis_stage_group", GROUP_STAGE, groups);
+        groups.clear();
+        BulkInsert.insert(c, "sis_stage_user", USER_STAGE, users);
         users.clear();
-        Map<String, Object[]> existing = select("select sis_id, " + USER_COLUMNS + " from dir_user",
-                rows.stream().map(UserRow::sisId).toList(), rs -> new Object[] {rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
-                        rs.getObject(9, LocalDate.class), rs.getObject(10, LocalDate.class), rs.getString(11)});
-        List<Object[]> inserts = new ArrayList<>();
-        List<Object[]> seen = new ArrayList<>();
-        try (PreparedStatement update = c.prepareStatement("update dir_user set account = ?, given_name = ?, "
-                     + "family_name = ?, role = ?, mobile = ?, mobile_norm = ?, email = ?, start_date = ?, end_date = ?, "
-                     + "source = ?, last_seen_at = ? where tenant_id = ? and sis_id = ?")) {
-            for (UserRow u : rows) {
-                Object[] old = existing.get(u.sisId());
-                Object[] v = u.values();
-                if (old == null) {
-                    boolean welcome = o.welcome() && v[0] != null && v[5] != null
-                            && (v[8] == null || !((LocalDate) v[8]).isBefore(o.today()));
-                    inserts.add(new Object[] {o.tenant(), u.sisId(), v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
-                            v[9], now, welcome});
-                    usersInserted++;
-                } else if (!java.util.Arrays.equals(old, v)) {
-                    Jdbc.bind(update, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], now, o.tenant(), u.sisId());
-                    update.addBatch();
-                    usersUpdated++;
-                }
-                if (o.full()) {
-                    seen.add(new Object[] {o.importId(), u.sisId()});
-                }
-            }
-            insertRows("dir_user", USER_INSERT_COLUMNS, inserts);
-            update.executeBatch();
-            BulkInsert.insert(c, "sis_import_seen", List.of("import_id", "sis_id"), seen);
-        }
+        BulkInsert.insert(c, "sis_stage_member", MEMBER_STAGE, members);
+        members.clear();
     }
-
-    // --- memberships ----------------------------------------------------------------------------------------
-
-    private record Member(String groupSisId, String userSisId, String role, boolean delete) {
-    }
-
-    /** A membership's (group id, user id); mixed hash: List.of(g, u)'s 31 * g + u collides for every batch. */
-    private record MemberKey(long group, long user) {
-        @Override
-        public int hashCode() {
-            return Long.hashCode((group * 0x9E3779B97F4A7C15L) ^ user);
-        }
-    }
-
-    private void flushEnrollments() throws SQLException {
-        if (enrollments.isEmpty()) {
-            return;
-        }
-        List<Member> members = enrollments.stream().map(e -> new Member(e.classSourcedId(), e.userSourcedId(),
-                e.role() == null ? null : e.role().name(), "tobedeleted".equals(e.status()))).toList();
-        enrollments.clear();
-        writeMembers(members);
-    }
-
-    private void flushGroupMembers() throws SQLException {
-        if (groupMembers.isEmpty()) {
-            return;
-        }
-        List<GroupRow> groups = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        for (String[] m : groupMembers) {
-            if (names.add(m[1])) {
-                groups.add(new GroupRow(m[1], m[1], "CLASS", null, null));
-            }
-        }
-        List<Member> members = groupMembers.stream().map(m -> new Member(m[1], m[0], null, false)).toList();
-        groupMembers.clear();
-        writeGroups(groups);
-        writeMembers(members);
-    }
-
-    private void writeMembers(List<Member> members) throws SQLException {
-        flushClasses();
-        flushUsers();
-        Map<String, Long> groupIds = ids("dir_group", members.stream().map(Member::groupSisId).distinct().toList());
-        Map<String, Long> userIds = ids("dir_user", members.stream().map(Member::userSisId).distinct().toList());
-        Map<MemberKey, String> existing = new HashMap<>();
-        if (!groupIds.isEmpty() && !userIds.isEmpty()) {
-            // by user only (index dir_membership_user): a batch's groups are often all groups, its users are few
-            try (PreparedStatement ps = c.prepareStatement("select group_id, user_id, role from dir_membership where user_id in ("
-                    + marks(userIds.size()) + ")")) {
-                Jdbc.bind(ps, userIds.values().toArray());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        existing.put(new MemberKey(rs.getLong(1), rs.getLong(2)), Objects.requireNonNullElse(rs.getString(3), ""));
-                    }
-                }
-            }
-        }
-        List<Object[]> inserts = new ArrayList<>();
-        List<Object[]> seen = new ArrayList<>();
-        try (PreparedStatement update = c.prepareStatement("update dir_membership set role = ? where group_id = ? and user_id = ?");
-             PreparedStatement delete = c.prepareStatement("delete from dir_membership where group_id = ? and user_id = ?")) {
-            for (Member m : members) {
-                Long group = groupIds.get(m.groupSisId());
-                Long user = userIds.get(m.userSisId());
-                if (group == null || user == null) {
-                    onError(new RowError("enrollments", 0, null, "membership of user '" + m.userSisId() + "' in group '"
-                            + m.groupSisId() + "' skipped: " + (group == null ? "group" : "user") + " not in the directory"));
-                    continue;
-                }
-                MemberKey key = new MemberKey(group, user);
-                if (o.full() && !m.delete()) {
-                    seen.add(new Object[] {o.importId(), group, user});
-                }
-                String old = existing.get(key);
-                if (m.delete()) {
-                    if (old != null) {
-                        Jdbc.bind(delete, group, user);
-                        delete.addBatch();
-                        existing.remove(key);
-                        membershipsWritten++;
-                    }
-                } else if (old == null) {
-                    inserts.add(new Object[] {group, user, m.role()});
-                    existing.put(key, Objects.requireNonNullElse(m.role(), ""));
-                    membershipsWritten++;
-                } else if (!old.equals(Objects.requireNonNullElse(m.role(), ""))) {
-                    Jdbc.bind(update, m.role(), group, user);
-                    update.addBatch();
-                    existing.put(key, Objects.requireNonNullElse(m.role(), ""));
-                    membershipsWritten++;
-                }
-            }
-            insertRows("dir_membership", List.of("group_id", "user_id", "role"), inserts);
-            update.executeBatch();
-            delete.executeBatch();
-            BulkInsert.insert(c, "sis_import_seen_member", SEEN_MEMBER_COLUMNS, seen);
-        }
-    }
-
-    // --- helpers --------------------------------------------------------------------------------------------
 
     /**
-     * PostgreSQL plans each batch's lookups with the statistics of the directory tables, which autovacuum cannot
-     * refresh for rows this (one, long) transaction writes: planned as if a tenant had a couple of rows, a lookup
-     * of 500 sis_ids reads every row of the tenant, and the import slows down as the tables grow (issue #5).
-     * ANALYZE in this transaction does see its own rows, so it runs before the first batch and again whenever
-     * the import has inserted as many rows as it had then (doubling: a few cheap, sampled runs per import).
+     * The staging tables, dropped at the end of the transaction. H2 commits the transaction on CREATE INDEX, so
+     * there the keys are declared with the table (TRANSACTIONAL keeps the CREATE itself from committing).
      */
-    private void analyze(boolean force) throws SQLException {
-        if (!postgres || (!force && analyzeAfter >= 0 && inserted < analyzeAfter)) {
+    private void createStage() throws SQLException {
+        if (staged) {
             return;
         }
-        Jdbc.update(c, "analyze dir_user, dir_group, dir_membership, sis_import_seen, sis_import_seen_member");
-        analyzeAfter = inserted + Math.max(2000, inserted);
+        staged = true;
+        temporary("sis_stage_user", "seq bigint not null, sis_id varchar(128) not null, account varchar(128), "
+                + "given_name varchar(200), family_name varchar(200), role varchar(32), mobile varchar(32), "
+                + "mobile_norm varchar(20), email varchar(320), start_date date, end_date date", "primary key (sis_id, seq)");
+        temporary("sis_stage_group", "seq bigint not null, sis_id varchar(128) not null, name varchar(200), "
+                + "kind varchar(16) not null, school varchar(200), session_name varchar(200)", "primary key (sis_id, seq)");
+        temporary("sis_stage_member", "seq bigint not null, line int not null, group_sis_id varchar(128) not null, "
+                + "user_sis_id varchar(128) not null, role varchar(32), del boolean not null",
+                "primary key (group_sis_id, user_sis_id, seq)");
     }
 
-    private void insertRows(String table, List<String> columns, List<Object[]> rows) throws SQLException {
-        BulkInsert.insert(c, table, columns, rows);
-        inserted += rows.size();
+    /** @param h2Keys the keys H2 needs for its joins (PostgreSQL hashes, or gets indexes after loading) */
+    private void temporary(String table, String columns, String h2Keys) throws SQLException {
+        Jdbc.update(c, postgres
+                ? "create temporary table " + table + " (" + columns + ") on commit drop"
+                : "create local temporary table " + table + " (" + columns + ", " + h2Keys + ") on commit drop transactional");
     }
 
-    private Map<String, Long> ids(String table, List<String> sisIds) throws SQLException {
-        Map<String, Long> ids = new HashMap<>();
-        select("select sis_id, id from " + table, sisIds, rs -> new Object[] {rs.getLong(2)})
-                .forEach((k, v) -> ids.put(k, (Long) v[0]));
-        return ids;
+    /** Reports and removes every repeated id of a staging table but its first occurrence. */
+    private void dropDuplicates(String table, String noun) throws SQLException {
+        List<String> ids = Jdbc.query(c, "select s.sis_id from " + table + " s where exists (select 1 from " + table
+                + " d where d.sis_id = s.sis_id and d.seq < s.seq) order by s.seq", rs -> rs.getString(1));
+        for (String id : ids) {
+            onError(new RowError(noun + "s", 0, null, "duplicate " + noun + " id '" + id + "': only its first occurrence applied"));
+        }
+        if (!ids.isEmpty()) {
+            Jdbc.update(c, "delete from " + table + " where exists (select 1 from " + table + " d where d.sis_id = "
+                    + table + ".sis_id and d.seq < " + table + ".seq)");
+        }
     }
 
-    /** {@code sql} (whose first column is sis_id) for the tenant's rows with these SIS ids, by SIS id. */
-    private Map<String, Object[]> select(String sql, List<String> sisIds, Jdbc.RowMapper<Object[]> mapper) throws SQLException {
-        analyze(false);
-        Map<String, Object[]> found = new LinkedHashMap<>();
-        for (int from = 0; from < sisIds.size(); from += 1000) {
-            List<String> chunk = sisIds.subList(from, Math.min(sisIds.size(), from + 1000));
-            try (PreparedStatement ps = c.prepareStatement(sql + " where tenant_id = ? and sis_id in (" + marks(chunk.size()) + ")")) {
-                ps.setString(1, o.tenant());
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 2, chunk.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        found.put(rs.getString(1), mapper.map(rs));
-                    }
-                }
+    // --- merge ----------------------------------------------------------------------------------------------
+
+    private void mergeGroups() throws SQLException {
+        groupsWritten += sql("update dir_group set (" + GROUP_VALUES + ", source, last_seen_at) = (select "
+                + prefixed("s", GROUP_VALUES) + ", cast(? as varchar(64)), cast(? as timestamp) from sis_stage_group s "
+                + "where s.sis_id = dir_group.sis_id) where tenant_id = ? and exists (select 1 from sis_stage_group s "
+                + "where s.sis_id = dir_group.sis_id and (" + differs("s", "dir_group", GROUP_VALUES)
+                + " or dir_group.source <> ?))", o.source(), now, o.tenant(), o.source());
+        groupsWritten += sql("insert into dir_group (tenant_id, sis_id, " + GROUP_VALUES + ", source, last_seen_at) "
+                + "select ?, s.sis_id, " + prefixed("s", GROUP_VALUES) + ", ?, ? from sis_stage_group s where not exists "
+                + "(select 1 from dir_group g where g.tenant_id = ? and g.sis_id = s.sis_id) order by s.seq",
+                o.tenant(), o.source(), now, o.tenant());
+    }
+
+    private void mergeUsers() throws SQLException {
+        usersUpdated += sql("update dir_user set (" + USER_VALUES + ", source, last_seen_at) = (select "
+                + prefixed("s", USER_VALUES) + ", cast(? as varchar(64)), cast(? as timestamp) from sis_stage_user s "
+                + "where s.sis_id = dir_user.sis_id) where tenant_id = ? and exists (select 1 from sis_stage_user s "
+                + "where s.sis_id = dir_user.sis_id and (" + differs("s", "dir_user", USER_VALUES)
+                + " or dir_user.source <> ?))", o.source(), now, o.tenant(), o.source());
+        // a new user with an account and a valid mobile number who has not ended is due a welcome SMS
+        usersInserted += sql("insert into dir_user (tenant_id, sis_id, " + USER_VALUES + ", source, last_seen_at, "
+                + "welcome_due) select ?, s.sis_id, " + prefixed("s", USER_VALUES) + ", ?, ?, case when ? and s.account "
+                + "is not null and s.mobile_norm is not null and (s.end_date is null or s.end_date >= ?) then true else false "
+                + "end from sis_stage_user s where not exists (select 1 from dir_user u where u.tenant_id = ? and "
+                + "u.sis_id = s.sis_id) order by s.seq", o.tenant(), o.source(), now, o.welcome(), o.today(), o.tenant());
+    }
+
+    /**
+     * Memberships, in one pass over the staged ones ({@code sis_stage_link}): each group and user pair once (the
+     * last listed), resolved to directory ids and compared with the membership that exists, as state {@code N}
+     * (new), {@code C} (role changed), {@code S} (same) or {@code X} (group or user not in the directory: reported
+     * and skipped). The writes then touch only the rows of their state: an unchanged export writes nothing.
+     */
+    private void mergeMemberships() throws SQLException {
+        temporary("sis_stage_link", "seq bigint not null, group_id bigint, user_id bigint, role varchar(32), "
+                + "del boolean not null, state char(1) not null, line int, group_sis_id varchar(128), user_sis_id varchar(128)",
+                "primary key (seq), unique (group_id, user_id)");
+        sql("insert into sis_stage_link (seq, group_id, user_id, role, del, state, line, group_sis_id, user_sis_id) "
+                + "select s.seq, g.id, u.id, s.role, s.del, case when g.id is null or u.id is null then 'X' "
+                + "when m.group_id is null then 'N' when m.role is distinct from s.role then 'C' else 'S' end, "
+                + "case when g.id is null or u.id is null then s.line end, "
+                + "case when g.id is null or u.id is null then s.group_sis_id end, "
+                + "case when g.id is null or u.id is null then s.user_sis_id end "
+                + "from sis_stage_member s left join dir_group g on g.tenant_id = ? and g.sis_id = s.group_sis_id "
+                + "left join dir_user u on u.tenant_id = ? and u.sis_id = s.user_sis_id "
+                + "left join dir_membership m on m.group_id = g.id and m.user_id = u.id "
+                + "where not exists (select 1 from sis_stage_member later where later.group_sis_id = s.group_sis_id "
+                + "and later.user_sis_id = s.user_sis_id and later.seq > s.seq)", o.tenant(), o.tenant());
+        Map<String, Long> states = new HashMap<>();
+        for (Object[] row : Jdbc.query(c, "select state, del, count(*) from sis_stage_link group by state, del",
+                rs -> new Object[] {rs.getString(1) + (rs.getBoolean(2) ? "-" : "+"), rs.getLong(3)})) {
+            states.put((String) row[0], (Long) row[1]);
+        }
+        if (states.containsKey("X+") || states.containsKey("X-")) {
+            for (Object[] x : Jdbc.query(c, "select group_sis_id, user_sis_id, group_id, line from sis_stage_link "
+                    + "where state = 'X' order by seq", rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getObject(3),
+                    rs.getInt(4)})) {
+                boolean group = x[2] == null;
+                onError(new RowError((int) x[3] > 0 ? "enrollments.csv" : "memberships", (int) x[3],
+                        group ? "classSourcedId" : "userSourcedId", "membership of user '" + x[1] + "' in group '" + x[0]
+                        + "' skipped: " + (group ? "group" : "user") + " not in the directory"));
             }
         }
-        return found;
+        if (postgres && (states.containsKey("C+") || o.full())) {
+            sql("create index on sis_stage_link (group_id, user_id)");
+            sql("analyze sis_stage_link");
+        }
+        String same = "l.group_id = dir_membership.group_id and l.user_id = dir_membership.user_id";
+        if (states.containsKey("N+")) {
+            membershipsWritten += sql("insert into dir_membership (group_id, user_id, role) select group_id, user_id, role "
+                    + "from sis_stage_link where state = 'N' and not del");
+        }
+        if (states.containsKey("C+")) {
+            membershipsWritten += sql("update dir_membership set role = (select l.role from sis_stage_link l where " + same
+                    + ") where exists (select 1 from sis_stage_link l where " + same + " and l.state = 'C' and not l.del)");
+        }
+        if (states.containsKey("C-") || states.containsKey("S-")) {
+            membershipsWritten += sql("delete from dir_membership where exists (select 1 from sis_stage_link l where " + same
+                    + " and l.state in ('C', 'S') and l.del)");
+        }
     }
 
-    private static String marks(int n) {
-        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    /**
+     * Full import: users of this source not in the export get the grace end date (unless they ended earlier),
+     * memberships of this source's groups that the export no longer lists are removed for users in the export
+     * (users it lacks keep theirs until they end), then this source's groups that are neither in the export nor
+     * have members left are deleted.
+     */
+    private void endMissing() throws SQLException {
+        usersEnded += sql("update dir_user set end_date = ?, last_seen_at = ? where tenant_id = ? and source = ? "
+                + "and (end_date is null or end_date > ?) and not exists (select 1 from sis_stage_user s "
+                + "where s.sis_id = dir_user.sis_id)", o.endDateForMissing(), now, o.tenant(), o.source(), o.endDateForMissing());
+        membershipsWritten += sql("delete from dir_membership where group_id in (select g.id from dir_group g "
+                + "where g.tenant_id = ? and g.source = ?) and not exists (select 1 from sis_stage_link l where "
+                + "l.group_id = dir_membership.group_id and l.user_id = dir_membership.user_id and not l.del "
+                + "and l.state <> 'X') "
+                + "and user_id in (select u.id from dir_user u join sis_stage_user s on s.sis_id = u.sis_id "
+                + "where u.tenant_id = ?)", o.tenant(), o.source(), o.tenant());
+        groupsWritten += sql("delete from dir_group where tenant_id = ? and source = ? and not exists "
+                + "(select 1 from sis_stage_group s where s.sis_id = dir_group.sis_id) and not exists "
+                + "(select 1 from dir_membership m where m.group_id = dir_group.id)", o.tenant(), o.source());
+    }
+
+    /**
+     * PostgreSQL plans with the statistics of the directory tables, which autovacuum cannot refresh for rows this
+     * (one, long) transaction wrote; planned as if the directory were still empty, the membership joins would
+     * probe row by row. ANALYZE inside the transaction sees its own rows.
+     */
+    private void analyzeDirectory() throws SQLException {
+        if (postgres && (usersInserted > 1000 || groupsWritten > 1000)) {
+            sql("analyze dir_user, dir_group");
+        }
+    }
+
+    /** One statement of the merge, its time logged (at debug) with its start. */
+    private int sql(String sql, Object... args) throws SQLException {
+        long t = System.nanoTime();
+        int n = Jdbc.update(c, sql, args);
+        LOG.debug("SIS import #{}: {} rows, {} ms: {}", o.importId(), n, (System.nanoTime() - t) / 1_000_000,
+                sql.substring(0, Math.min(70, sql.length())));
+        return n;
+    }
+
+    private static String prefixed(String alias, String columns) {
+        return alias + "." + columns.replace(", ", ", " + alias + ".");
+    }
+
+    private static String differs(String staged, String table, String columns) {
+        StringBuilder sql = new StringBuilder();
+        for (String column : columns.split(", ")) {
+            sql.append(sql.isEmpty() ? "" : " or ").append(staged).append('.').append(column)
+                    .append(" is distinct from ").append(table).append('.').append(column);
+        }
+        return sql.toString();
     }
 
     private static String blankToNull(String s) {

@@ -128,7 +128,7 @@ final class OneRosterRows {
     private void enrollment(RowCheck row, String id, String status, Sink sink) {
         SisEnrollment enrollment = new SisEnrollment(id, reference(row, "classSourcedId", CLASSES, "class"),
                 reference(row, "userSourcedId", USERS, "user"), row.required("role", ROLE),
-                row.optional("beginDate", DATE), row.optional("endDate", DATE), status);
+                row.optional("beginDate", DATE), row.optional("endDate", DATE), status, row.line());
         if (row.report(sink)) {
             sink.onEnrollment(enrollment);
         }

@@ -41,13 +41,16 @@ class SisBench {
     private static final int USERS = Integer.getInteger("sis.users", 100_000);
     private static final int CLASSES = Integer.getInteger("sis.classes", 3_000);
     private static final int ENROLLMENTS = Integer.getInteger("sis.enrollments", 300_000);
-    private static final String BATCH = System.getProperty("sis.batch-size", "500");
+    private static final String BATCH = System.getProperty("sis.batch-size", "5000");
 
     @TempDir
     Path temp;
 
     @Test
     void oneRosterExport() throws Exception {
+        // the writer's per-statement times (debug) go to the test output, to see where an import spends its time
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.hermod.sis.DirectoryWriter.class))
+                .setLevel(ch.qos.logback.classic.Level.DEBUG);
         Path folder = temp.resolve("drop");
         Files.createDirectories(folder);
         Path export = OneRosterGenerator.write(temp.resolve("export"), USERS, CLASSES, ENROLLMENTS);

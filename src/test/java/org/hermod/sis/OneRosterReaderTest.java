@@ -88,7 +88,7 @@ class OneRosterReaderTest {
         assertThat(sink.sessions).contains(new SisSession("as-2025-t1", "Efterår 2025", "term",
                 LocalDate.of(2025, 8, 1), LocalDate.of(2026, 1, 31)));
         assertThat(sink.enrollments).contains(new SisEnrollment("enr-005", "cls-sb-7a", "u-sb-005",
-                Role.STUDENT, LocalDate.of(2025, 8, 11), LocalDate.of(2025, 12, 19), null));
+                Role.STUDENT, LocalDate.of(2025, 8, 11), LocalDate.of(2025, 12, 19), null, 6));
     }
 
     @Test
@@ -113,7 +113,8 @@ class OneRosterReaderTest {
         assertThat(sink.userIds()).containsExactly("u-sb-010", "u-sb-005", "u-sb-002");
         assertThat(sink.user("u-sb-005").status()).isEqualTo("tobedeleted");
         assertThat(sink.user("u-sb-005").dateLastModified()).isEqualTo(Instant.parse("2025-12-19T16:00:00Z"));
-        assertThat(sink.enrollments).extracting(SisEnrollment::sourcedId).containsExactly("enr-100", "enr-005");
+        assertThat(sink.enrollments).extracting(SisEnrollment::sourcedId).containsExactly("enr-100", "enr-005", "enr-101",
+                "enr-013", "enr-104");
         assertThat(sink.errors).containsExactly(
                 new RowError("users.csv", 5, "status", "required value missing"),
                 new RowError("users.csv", 5, "dateLastModified", "required value missing"));

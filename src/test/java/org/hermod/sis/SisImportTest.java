@@ -33,11 +33,16 @@ class SisImportTest {
     private Http admin;
     private final MutableClock clock = new MutableClock(NOW);
 
+    /** The database URL; {@link SisImportPostgresIT} runs the same on embedded PostgreSQL (its own merge SQL). */
+    String database() {
+        return TestDatabases.h2();
+    }
+
     @BeforeEach
     void start() {
         folder = temp.resolve("drop");
         deltaFolder = temp.resolve("drop-delta");
-        app = HermodApp.on(TestDatabases.h2()).bean("clock", clock)
+        app = HermodApp.on(database()).bean("clock", clock)
                 .with("hermod.sis.imports[0].name", "sb")
                 .with("hermod.sis.imports[0].folder", folder.toString())
                 .with("hermod.sis.imports[0].grace", "14d")
@@ -114,14 +119,26 @@ class SisImportTest {
         SisDrops.drop(bulkZip("bulk"), folder, "bulk.zip");
         SisDrops.awaitProcessed(folder, "bulk.zip");
 
-        // delta: one new user, one tobedeleted, one changed mobile, one bad row (no status)
+        // delta: one new user, one tobedeleted, one changed mobile, one bad row (no status); enrollments: the new
+        // user's, one tobedeleted, one for a user only in the directory, one changed role, one for an unknown user
         SisDrops.drop(SisDrops.zip(SisDrops.fixture("oneroster-delta"), temp.resolve("zips/delta.zip"), null),
                 deltaFolder, "delta.zip");
         SisDrops.awaitProcessed(deltaFolder, "delta.zip");
         JsonNode delta = lastImport();
         assertThat(delta.get("status").asText()).as(delta.toString()).isEqualTo("DONE");
         assertThat(delta.get("usersInserted").asLong()).isEqualTo(1);
-        assertThat(delta.get("errors").asLong()).as("u-sb-011 lacks status and dateLastModified, required in a delta").isEqualTo(2);
+        assertThat(delta.get("errors").asLong()).as("u-sb-011 lacks status and dateLastModified, required in a delta; "
+                + "u-sb-999 is in no directory").isEqualTo(3);
+        assertThat(delta.get("rowErrors").findValuesAsText("reason")).contains(
+                "membership of user 'u-sb-999' in group 'cls-sb-7b' skipped: user not in the directory");
+        assertThat(delta.get("membershipsWritten").asLong()).as("u-sb-010 and u-sb-001 added, u-sb-005 removed, "
+                + "u-sb-006's role changed").isEqualTo(4);
+        assertThat(app.jdbc().query("select m.role from dir_membership m join dir_user u on u.id = m.user_id "
+                + "join dir_group g on g.id = m.group_id where u.sis_id = 'u-sb-006' and g.sis_id = 'cls-sb-ma7'",
+                rs -> rs.getString(1))).containsExactly("TEACHER");
+        assertThat(app.count("select count(*) from dir_membership m join dir_user u on u.id = m.user_id "
+                + "join dir_group g on g.id = m.group_id where u.sis_id = 'u-sb-001' and g.sis_id = 'cls-sb-7b'"))
+                .as("a delta enrollment may name a user the directory already has").isEqualTo(1);
         assertThat(delta.get("usersUpdated").asLong()).isEqualTo(2);
         assertThat(delta.get("usersEnded").asLong()).isZero();
         assertThat(endDate("u-sb-005")).isEqualTo(LocalDate.of(2025, 12, 19));
