@@ -12,6 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.hermod.db.BulkInsert;
@@ -36,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This replaced a writer that looked up and compared each batch in Java: the merge lets PostgreSQL join
  * the whole export with the directory at once, which made the first import of 100,000 users several times
- * faster (docs/PERFORMANCE.md). Memory holds one batch of each kind, the (few) orgs and sessions, and the
+ * faster (docs/PERFORMANCE.md). Memory holds two batches (one being copied), the (few) orgs and sessions, and the
  * names of the groups a mapped file implies; nothing per user.
  *
  * <p>Ids are unique within each staging table: a repeated user or group id (which the file readers already
@@ -81,9 +83,12 @@ public final class DirectoryWriter implements Sink {
     private final Map<String, String> sessionTitles = new HashMap<>();
     /** Groups a mapped file names (few: one per class or team), staged once each. */
     private final Set<String> impliedGroups = new HashSet<>();
-    private final List<Object[]> users = new ArrayList<>();
-    private final List<Object[]> groups = new ArrayList<>();
-    private final List<Object[]> members = new ArrayList<>();
+    private List<Object[]> users = new ArrayList<>();
+    private List<Object[]> groups = new ArrayList<>();
+    private List<Object[]> members = new ArrayList<>();
+    /** The batch being copied into the staging tables, see {@link #handOff}. */
+    private CompletableFuture<Void> staging = CompletableFuture.completedFuture(null);
+    private volatile long copyNanos;
     private boolean staged;
     private long seq;
 
@@ -180,9 +185,10 @@ public final class DirectoryWriter implements Sink {
 
     /** Merges what was staged into the directory and, for a full import, ends what the export no longer has. */
     public Counts finish() throws SQLException {
+        awaitStaging();
         createStage();
-        flush();
-        LOG.debug("SIS import #{}: staging COPY {} ms in all", o.importId(), flushNanos / 1_000_000);
+        copy(groups, users, members);
+        LOG.debug("SIS import #{}: staging COPY {} ms in all (overlapping the reading)", o.importId(), copyNanos / 1_000_000);
         long t0 = System.nanoTime();
         if (postgres) {
             // indexes built once over the loaded rows, and statistics: otherwise the joins are planned blind
@@ -230,33 +236,55 @@ public final class DirectoryWriter implements Sink {
     private void stage(List<Object[]> buffer, Object[] row) {
         buffer.add(row);
         if (buffer.size() >= o.batchSize()) {
+            handOff();
+        }
+    }
+
+    /**
+     * Hands the buffered rows to a thread of their own, which COPYs them while the reader parses the next batch
+     * (on two cores, parsing and PostgreSQL's COPY then overlap). At most one batch is in flight, and the
+     * connection is used by one thread at a time: every other use waits for the batch first.
+     */
+    private void handOff() {
+        awaitStaging();
+        try {
+            createStage();
+        } catch (SQLException e) {
+            throw new Jdbc.DataException(e);
+        }
+        List<Object[]> g = groups;
+        List<Object[]> u = users;
+        List<Object[]> m = members;
+        groups = new ArrayList<>();
+        users = new ArrayList<>();
+        members = new ArrayList<>();
+        staging = CompletableFuture.runAsync(() -> {
             try {
-                createStage();
-                flush();
+                copy(g, u, m);
             } catch (SQLException e) {
                 throw new Jdbc.DataException(e);
             }
-        }
+        }, task -> {
+            Thread thread = new Thread(task, "sis-stage-" + o.importId());
+            thread.setDaemon(true);
+            thread.start();
+        });
     }
 
-    private long flushNanos;
-
-    private void flush() throws SQLException {
-        long t = System.nanoTime();
+    private void awaitStaging() {
         try {
-            flushNow();
-        } finally {
-            flushNanos += System.nanoTime() - t;
+            staging.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 
-    private void flushNow() throws SQLException {
-        BulkInsert.insert(c, "sis_stage_group", GROUP_STAGE, groups);
-        groups.clear();
-        BulkInsert.insert(c, "sis_stage_user", USER_STAGE, users);
-        users.clear();
-        BulkInsert.insert(c, "sis_stage_member", MEMBER_STAGE, members);
-        members.clear();
+    private void copy(List<Object[]> g, List<Object[]> u, List<Object[]> m) throws SQLException {
+        long t = System.nanoTime();
+        BulkInsert.insert(c, "sis_stage_group", GROUP_STAGE, g);
+        BulkInsert.insert(c, "sis_stage_user", USER_STAGE, u);
+        BulkInsert.insert(c, "sis_stage_member", MEMBER_STAGE, m);
+        copyNanos += System.nanoTime() - t;
     }
 
     /**
