@@ -106,7 +106,7 @@ public final class HermodConfiguration implements CamelConfiguration {
         String loginUrl = settings.string("hermod.welcome.login-url", "");
         PasswordReset passwordReset = new PasswordReset(jdbc, clock, tenants, temporaryPasswords::get,
                 () -> prefixes.phoneNumbers(defaultCountryCode), settings.string("hermod.reset.keyword"),
-                settings.integer("hermod.reset.max-per-hour", 1, 1000), settings.string("hermod.reset.text"), loginUrl);
+                settings.integer("hermod.reset.max-per-hour", 1, 1000), settings.string("hermod.reset.text"));
         List<KeywordHandler> keywordHandlers = new java.util.ArrayList<>(registry.findByType(KeywordHandler.class));
         keywordHandlers.add(passwordReset);
         Inbound inbound = new Inbound(jdbc, clock, mailer, settings.string("hermod.inbound.forward-to", ""), keywordHandlers);
@@ -152,11 +152,11 @@ public final class HermodConfiguration implements CamelConfiguration {
         DirectoryOfRecord directoryOfRecord = LdapSettings.from(settings).<DirectoryOfRecord>map(LdapPasswords::new)
                 .orElse(DirectoryOfRecord.NONE);
         temporaryPasswords.set(new TemporaryPasswords(jdbc, clock, outbox, directoryOfRecord,
-                settings.integer("hermod.welcome.password-length", 8, 64)));
+                settings.integer("hermod.welcome.password-length", 8, 64), loginUrl));
         dispatcher.addSentListener(temporaryPasswords.get());
         registry.bind("temporaryPasswords", temporaryPasswords.get());
         registry.bind("welcomeSms", new WelcomeSms(jdbc, clock, tenants, temporaryPasswords.get(),
-                settings.string("hermod.welcome.text"), loginUrl, settings.integer("hermod.welcome.batch-size", 1, 10_000)));
+                settings.string("hermod.welcome.text"), settings.integer("hermod.welcome.batch-size", 1, 10_000)));
         Jobs jobs = new Jobs(jdbc, TimeZone.getTimeZone(settings.zone("hermod.jobs.time-zone")));
         ErrorLog errorLog = new ErrorLog(jdbc, clock);
         JobPolicy jobPolicy = new JobPolicy(jobs, errorLog, mailer, clock, 1000);

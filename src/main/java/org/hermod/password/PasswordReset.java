@@ -41,11 +41,10 @@ public final class PasswordReset implements KeywordHandler {
     private final Supplier<PhoneNumbers> numbers;
     private final String keyword;
     private final int maxPerHour;
-    private final String defaultText;
-    private final String loginUrl;
+    private final TemporaryPasswords.Flow flow;
 
     public PasswordReset(Jdbc jdbc, Clock clock, Tenants tenants, Supplier<TemporaryPasswords> passwords,
-                         Supplier<PhoneNumbers> numbers, String keyword, int maxPerHour, String defaultText, String loginUrl) {
+                         Supplier<PhoneNumbers> numbers, String keyword, int maxPerHour, String defaultText) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.tenants = tenants;
@@ -53,8 +52,13 @@ public final class PasswordReset implements KeywordHandler {
         this.numbers = numbers;
         this.keyword = keyword.trim().toUpperCase();
         this.maxPerHour = maxPerHour;
-        this.defaultText = defaultText;
-        this.loginUrl = loginUrl;
+        // EMERGENCY: the user is waiting, quiet hours do not hold it
+        this.flow = new TemporaryPasswords.Flow(REQUESTED_BY, TEMPLATE, defaultText, Priority.EMERGENCY);
+    }
+
+    /** Its SMS: requested by {@value #REQUESTED_BY}, the tenant's template {@value #TEMPLATE}, priority EMERGENCY. */
+    public TemporaryPasswords.Flow flow() {
+        return flow;
     }
 
     @Override
@@ -104,11 +108,9 @@ public final class PasswordReset implements KeywordHandler {
             audit(now, masked, hash, user, "REFUSED", "rate limited: " + maxPerHour + " passwords sent to this user in an hour");
             return;
         }
-        TemporaryPasswords p = passwords.get();
-        String template = p.template(user.tenant(), TEMPLATE, defaultText);
         try {
             jdbc.tx(c -> {
-                long request = p.issue(c, user, template, loginUrl, REQUESTED_BY, Priority.EMERGENCY);
+                long request = passwords.get().issue(c, user, flow, REQUESTED_BY);
                 insertAudit(c, now, masked, hash, user, "SENT", "new password queued (request " + request + ")");
                 return null;
             });
