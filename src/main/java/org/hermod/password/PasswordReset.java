@@ -121,6 +121,18 @@ public final class PasswordReset implements KeywordHandler {
         }
     }
 
+    /**
+     * Audits an operator's resend of a reset SMS ({@link PasswordResend}) inside its transaction: a {@code SENT} attempt
+     * whose sender is {@code resend:<operator>}. No number hash, so the number's limit is not touched; the user's counts
+     * it, as every password sent.
+     */
+    void resent(java.sql.Connection c, TemporaryPasswords.User user, String operator, long oldSms, long request)
+            throws java.sql.SQLException {
+        String by = PasswordResend.REQUESTED_BY_PREFIX + operator;
+        insertAudit(c, clock.instant(), by.length() > 32 ? by.substring(0, 32) : by, null, user, "SENT",
+                "SMS " + oldSms + " resent by " + operator + ": new password queued (request " + request + ")");
+    }
+
     /** The sender in E.164 as the outbox would write it, and (for senders written without '+') '+' and the digits. */
     private List<String> forms(String sender) {
         Set<String> forms = new LinkedHashSet<>();

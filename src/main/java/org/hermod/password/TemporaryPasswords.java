@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands a directory user a new temporary password by SMS (welcome SMS, SMS password reset): generates it
- * (SecureRandom), stores only its hash on {@code dir_user}, sets it in the directory of record, and queues the SMS
- * to the user's registered number, all in the caller's transaction. The password must not outlive the SMS: the
+ * Hands a directory user a new temporary password by SMS (welcome SMS, SMS password reset, an operator's resend of
+ * either, {@link PasswordResend}): generates it (SecureRandom), stores only its hash on {@code dir_user}, sets it in
+ * the directory of record, and queues the SMS to the user's registered number, all in the caller's transaction. The password must not outlive the SMS: the
  * request row is masked at once, and every SMS row is masked ({@link PasswordText#MASK}) as soon as it is final
  * (sent, failed, expired, cancelled), by the dispatcher's SENT listener and by {@link #maskFinal} on a timer.
  * The password is never logged.
