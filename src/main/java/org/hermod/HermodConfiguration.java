@@ -61,6 +61,7 @@ import org.hermod.outbox.Outbox;
 import org.hermod.outbox.OutboxMetrics;
 import org.hermod.outbox.OutboxSettings;
 import org.hermod.password.DirectoryOfRecord;
+import org.hermod.password.PasswordResend;
 import org.hermod.password.PasswordReset;
 import org.hermod.password.TemporaryPasswords;
 import org.hermod.password.WelcomeSms;
@@ -106,7 +107,7 @@ public final class HermodConfiguration implements CamelConfiguration {
         String loginUrl = settings.string("hermod.welcome.login-url", "");
         PasswordReset passwordReset = new PasswordReset(jdbc, clock, tenants, temporaryPasswords::get,
                 () -> prefixes.phoneNumbers(defaultCountryCode), settings.string("hermod.reset.keyword"),
-                settings.integer("hermod.reset.max-per-hour", 1, 1000), settings.string("hermod.reset.text"), loginUrl);
+                settings.integer("hermod.reset.max-per-hour", 1, 1000), settings.string("hermod.reset.text"));
         List<KeywordHandler> keywordHandlers = new java.util.ArrayList<>(registry.findByType(KeywordHandler.class));
         keywordHandlers.add(passwordReset);
         Inbound inbound = new Inbound(jdbc, clock, mailer, settings.string("hermod.inbound.forward-to", ""), keywordHandlers);
@@ -152,11 +153,14 @@ public final class HermodConfiguration implements CamelConfiguration {
         DirectoryOfRecord directoryOfRecord = LdapSettings.from(settings).<DirectoryOfRecord>map(LdapPasswords::new)
                 .orElse(DirectoryOfRecord.NONE);
         temporaryPasswords.set(new TemporaryPasswords(jdbc, clock, outbox, directoryOfRecord,
-                settings.integer("hermod.welcome.password-length", 8, 64)));
+                settings.integer("hermod.welcome.password-length", 8, 64), loginUrl));
         dispatcher.addSentListener(temporaryPasswords.get());
         registry.bind("temporaryPasswords", temporaryPasswords.get());
-        registry.bind("welcomeSms", new WelcomeSms(jdbc, clock, tenants, temporaryPasswords.get(),
-                settings.string("hermod.welcome.text"), loginUrl, settings.integer("hermod.welcome.batch-size", 1, 10_000)));
+        WelcomeSms welcomeSms = new WelcomeSms(jdbc, clock, tenants, temporaryPasswords.get(),
+                settings.string("hermod.welcome.text"), settings.integer("hermod.welcome.batch-size", 1, 10_000));
+        registry.bind("welcomeSms", welcomeSms);
+        // a resent welcome or reset SMS gets a new password, not its masked text
+        outbox.reissueSecretsWith(new PasswordResend(clock, tenants, temporaryPasswords.get(), welcomeSms, passwordReset));
         Jobs jobs = new Jobs(jdbc, TimeZone.getTimeZone(settings.zone("hermod.jobs.time-zone")));
         ErrorLog errorLog = new ErrorLog(jdbc, clock);
         JobPolicy jobPolicy = new JobPolicy(jobs, errorLog, mailer, clock, 1000);

@@ -86,7 +86,8 @@ public final class SmsApi extends Api {
 
     public String resend(Exchange exchange) {
         Principal caller = caller(exchange).require(Permission.SMS_SEND);
-        List<Long> created = outbox.resend(caller.tenantFilter(null), Json.body(exchange).longs("ids"));
+        List<Long> created = outbox.resend(caller.tenantFilter(null), Json.body(exchange).longs("ids"),
+                caller.username());
         return Json.respond(exchange, 201, Map.of("created", created));
     }
 

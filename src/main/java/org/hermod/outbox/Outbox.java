@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SMS outbox: turns a send request into queued SMS (one per distinct mobile number, in one
- * transaction), and offers the list, search, resend and cancel of seed 002's "SMS Nachrichten".
+ * transaction), and offers the list, search, resend and cancel of seed 002's "SMS Nachrichten". An SMS that carried
+ * a secret (a temporary password) is resent with a new one by the {@link SecretReissuer}, never with its masked text.
  */
 public final class Outbox {
 
@@ -56,6 +58,7 @@ public final class Outbox {
     private final Tenants tenants;
     private final MobilePrefixes prefixes;
     private final Set<String> channels;
+    private volatile SecretReissuer secrets = SecretReissuer.NONE;
 
     public Outbox(Jdbc jdbc, Clock clock, OutboxSettings settings, Tenants tenants, MobilePrefixes prefixes,
                   Set<String> channels) {
@@ -279,40 +282,76 @@ public final class Outbox {
         return jdbc.query(sql.toString(), SmsRecord::map, args.toArray());
     }
 
-    /** Copies failed, expired, unknown or sent SMS into new queued ones; returns the new ids. */
-    public List<Long> resend(String tenant, List<Long> ids) {
+    /**
+     * Sets who resends SMS that carried a secret ({@link SecretReissuer}), once, at wiring time: the reissuer sends
+     * through this outbox, so it cannot exist when the outbox is built. Until then such SMS are not resent.
+     */
+    public void reissueSecretsWith(SecretReissuer reissuer) {
+        this.secrets = reissuer;
+    }
+
+    /**
+     * Resends failed, expired, unknown or sent SMS as new queued ones ({@code resent_from} the old one) and returns
+     * the new ids; {@code operator} asked for it. A plain SMS is copied. One that carried a secret ({@code sms_secret})
+     * is not, since its text is masked: the {@link SecretReissuer} issues a new secret in a new SMS. All or nothing:
+     * every id is checked before anything is written or any secret issued, and any refusal is a 409 naming it.
+     */
+    public List<Long> resend(String tenant, List<Long> ids, String operator) {
         Instant now = clock.instant();
         return jdbc.tx(c -> {
-            List<Long> created = new ArrayList<>();
+            List<SmsRecord> olds = new ArrayList<>();
+            Set<Long> secret = new HashSet<>();
             for (int i = 0; i < ids.size(); i++) {
                 long id = ids.get(i);
                 SmsRecord old = Jdbc.query(c, "select " + SmsRecord.COLUMNS + " from sms where id = ?", SmsRecord::map, id)
                         .stream().filter(r -> tenant == null || r.tenant().equals(tenant)).findFirst()
                         .orElseThrow(() -> Problem.notFound("SMS " + id));
                 if (!SmsStatus.RESENDABLE.contains(old.status())) {
-                    throw new Problem(Problem.Kind.CONFLICT, "ids[" + i + "]", "SMS " + id + " is " + old.status()
-                            + "; only " + SmsStatus.RESENDABLE + " SMS can be resent");
+                    throw conflict(i, "SMS " + id + " is " + old.status() + "; only " + SmsStatus.RESENDABLE
+                            + " SMS can be resent");
                 }
                 if (!old.recipient().startsWith("+")) {
-                    throw new Problem(Problem.Kind.CONFLICT, "ids[" + i + "]", "SMS " + id
-                            + " has no valid number; correct the number in the directory and send again");
+                    throw conflict(i, "SMS " + id + " has no valid number; correct the number in the directory and send again");
                 }
-                try (PreparedStatement ps = c.prepareStatement("insert into sms (tenant_id, request_id, recipient, text, "
-                        + "encoding, segments, status, priority, channel, next_attempt_at, created_at, user_id, group_id, "
-                        + "resent_from) values (?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?)",
-                        Statement.RETURN_GENERATED_KEYS)) {
-                    Jdbc.bind(ps, old.tenant(), old.requestId(), old.recipient(), old.text(), old.encoding(),
-                            old.segments(), old.priority().ordinal(), old.channel(), now, now, old.userId(),
-                            old.groupId(), old.id());
-                    ps.executeUpdate();
-                    try (ResultSet keys = ps.getGeneratedKeys()) {
-                        keys.next();
-                        created.add(keys.getLong(1));
+                if (!Jdbc.query(c, "select sms_id from sms_secret where sms_id = ?", rs -> rs.getLong(1), id).isEmpty()) {
+                    try {
+                        secrets.check(c, old);
+                    } catch (SecretReissuer.Refused e) {
+                        throw conflict(i, "SMS " + id + " " + e.getMessage());
                     }
+                    secret.add(id);
+                }
+                olds.add(old);
+            }
+            List<Long> created = new ArrayList<>();
+            for (int i = 0; i < olds.size(); i++) {
+                SmsRecord old = olds.get(i);
+                try {
+                    created.add(secret.contains(old.id()) ? secrets.reissue(c, old, operator) : copy(c, old, now));
+                } catch (SecretReissuer.Refused e) {
+                    throw conflict(i, "SMS " + old.id() + " " + e.getMessage());
                 }
             }
             return created;
         });
+    }
+
+    private static Problem conflict(int i, String message) {
+        return new Problem(Problem.Kind.CONFLICT, "ids[" + i + "]", message);
+    }
+
+    private static long copy(Connection c, SmsRecord old, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into sms (tenant_id, request_id, recipient, text, "
+                + "encoding, segments, status, priority, channel, next_attempt_at, created_at, user_id, group_id, "
+                + "resent_from) values (?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            Jdbc.bind(ps, old.tenant(), old.requestId(), old.recipient(), old.text(), old.encoding(), old.segments(),
+                    old.priority().ordinal(), old.channel(), now, now, old.userId(), old.groupId(), old.id());
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
     }
 
     /** Cancels a queued SMS; an SMS already being sent or done cannot be cancelled. */

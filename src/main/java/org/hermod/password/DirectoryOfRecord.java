@@ -10,6 +10,9 @@ public interface DirectoryOfRecord {
     DirectoryOfRecord NONE = (account, password) -> {
     };
 
-    /** Sets {@code password} for the user with this account name; throws when that is not possible. */
+    /**
+     * Sets {@code password} for the user with this account name; throws an {@link IllegalStateException} saying why
+     * (never with the password) when that is not possible.
+     */
     void setPassword(String account, String password);
 }

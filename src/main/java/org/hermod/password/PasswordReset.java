@@ -41,11 +41,10 @@ public final class PasswordReset implements KeywordHandler {
     private final Supplier<PhoneNumbers> numbers;
     private final String keyword;
     private final int maxPerHour;
-    private final String defaultText;
-    private final String loginUrl;
+    private final TemporaryPasswords.Flow flow;
 
     public PasswordReset(Jdbc jdbc, Clock clock, Tenants tenants, Supplier<TemporaryPasswords> passwords,
-                         Supplier<PhoneNumbers> numbers, String keyword, int maxPerHour, String defaultText, String loginUrl) {
+                         Supplier<PhoneNumbers> numbers, String keyword, int maxPerHour, String defaultText) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.tenants = tenants;
@@ -53,8 +52,13 @@ public final class PasswordReset implements KeywordHandler {
         this.numbers = numbers;
         this.keyword = keyword.trim().toUpperCase();
         this.maxPerHour = maxPerHour;
-        this.defaultText = defaultText;
-        this.loginUrl = loginUrl;
+        // EMERGENCY: the user is waiting, quiet hours do not hold it
+        this.flow = new TemporaryPasswords.Flow(REQUESTED_BY, TEMPLATE, defaultText, Priority.EMERGENCY);
+    }
+
+    /** Its SMS: requested by {@value #REQUESTED_BY}, the tenant's template {@value #TEMPLATE}, priority EMERGENCY. */
+    public TemporaryPasswords.Flow flow() {
+        return flow;
     }
 
     @Override
@@ -104,11 +108,9 @@ public final class PasswordReset implements KeywordHandler {
             audit(now, masked, hash, user, "REFUSED", "rate limited: " + maxPerHour + " passwords sent to this user in an hour");
             return;
         }
-        TemporaryPasswords p = passwords.get();
-        String template = p.template(user.tenant(), TEMPLATE, defaultText);
         try {
             jdbc.tx(c -> {
-                long request = p.issue(c, user, template, loginUrl, REQUESTED_BY, Priority.EMERGENCY);
+                long request = passwords.get().issue(c, user, flow, REQUESTED_BY);
                 insertAudit(c, now, masked, hash, user, "SENT", "new password queued (request " + request + ")");
                 return null;
             });
@@ -117,6 +119,18 @@ public final class PasswordReset implements KeywordHandler {
             audit(now, masked, hash, user, "FAILED", "not reset: " + e.getMessage());
             LOG.warn("Password reset for user {} of tenant {} failed: {}", user.sisId(), user.tenant(), e.getMessage());
         }
+    }
+
+    /**
+     * Audits an operator's resend of a reset SMS ({@link PasswordResend}) inside its transaction: a {@code SENT} attempt
+     * whose sender is {@code resend:<operator>}. No number hash, so the number's limit is not touched; the user's counts
+     * it, as every password sent.
+     */
+    void resent(java.sql.Connection c, TemporaryPasswords.User user, String operator, long oldSms, long request)
+            throws java.sql.SQLException {
+        String by = PasswordResend.REQUESTED_BY_PREFIX + operator;
+        insertAudit(c, clock.instant(), by.length() > 32 ? by.substring(0, 32) : by, null, user, "SENT",
+                "SMS " + oldSms + " resent by " + operator + ": new password queued (request " + request + ")");
     }
 
     /** The sender in E.164 as the outbox would write it, and (for senders written without '+') '+' and the digits. */

@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands a directory user a new temporary password by SMS (welcome SMS, SMS password reset): generates it
- * (SecureRandom), stores only its hash on {@code dir_user}, sets it in the directory of record, and queues the SMS
- * to the user's registered number, all in the caller's transaction. The password must not outlive the SMS: the
+ * Hands a directory user a new temporary password by SMS (welcome SMS, SMS password reset, an operator's resend of
+ * either, {@link PasswordResend}): generates it (SecureRandom), stores only its hash on {@code dir_user}, sets it in
+ * the directory of record, and queues the SMS to the user's registered number, all in the caller's transaction. The password must not outlive the SMS: the
  * request row is masked at once, and every SMS row is masked ({@link PasswordText#MASK}) as soon as it is final
  * (sent, failed, expired, cancelled), by the dispatcher's SENT listener and by {@link #maskFinal} on a timer.
  * The password is never logged.
@@ -30,36 +30,42 @@ public final class TemporaryPasswords implements Dispatcher.SentListener {
     public record User(long id, String tenant, String sisId, String account, String givenName) {
     }
 
+    /**
+     * One way of handing out passwords ({@link WelcomeSms}, {@link PasswordReset}): {@code name} is the
+     * {@code sms_request.requested_by} of its own SMS, {@code template} the name of the tenant's SMS template and
+     * {@code defaultText} the text without one, {@code priority} that of its SMS.
+     */
+    public record Flow(String name, String template, String defaultText, Priority priority) {
+    }
+
     private final Jdbc jdbc;
     private final Clock clock;
     private final Outbox outbox;
     private final DirectoryOfRecord directory;
     private final int length;
+    private final String loginUrl;
 
-    public TemporaryPasswords(Jdbc jdbc, Clock clock, Outbox outbox, DirectoryOfRecord directory, int length) {
+    public TemporaryPasswords(Jdbc jdbc, Clock clock, Outbox outbox, DirectoryOfRecord directory, int length, String loginUrl) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.outbox = outbox;
         this.directory = directory;
         this.length = length;
-    }
-
-    /** The tenant's SMS template {@code name}, or {@code fallback}. */
-    public String template(String tenant, String name, String fallback) {
-        return jdbc.query("select text from sms_template where tenant_id = ? and name = ?", rs -> rs.getString(1),
-                tenant, name).stream().findFirst().orElse(fallback);
+        this.loginUrl = loginUrl;
     }
 
     /**
-     * Issues a new password to {@code user} inside transaction {@code c} and returns the SMS request id. Throws
-     * (and the caller's transaction rolls back) when the user cannot get an SMS or the directory refuses.
+     * Issues a new password to {@code user} with the text of {@code flow} inside transaction {@code c} and returns the
+     * SMS request id ({@code requestedBy} is its {@code requested_by}). Throws (and the caller's transaction rolls back)
+     * when the user cannot get an SMS or the directory refuses.
      */
-    public long issue(Connection c, User user, String template, String loginUrl, String requestedBy, Priority priority)
-            throws SQLException {
+    public long issue(Connection c, User user, Flow flow, String requestedBy) throws SQLException {
+        String template = Jdbc.query(c, "select text from sms_template where tenant_id = ? and name = ?",
+                rs -> rs.getString(1), user.tenant(), flow.template()).stream().findFirst().orElse(flow.defaultText());
         String password = Passwords.random(length);
         String text = PasswordText.fill(template, user.account(), password, loginUrl, user.givenName());
         Outbox.Plan plan = outbox.plan(new SendRequest(user.tenant(), null, List.of(user.sisId()), null, false, text, null,
-                priority, null, null, null));
+                flow.priority(), null, null, null));
         if (plan.accepted() != 1 || plan.recipients().size() != 1) {
             throw new IllegalStateException("user " + user.sisId() + " has no valid mobile number"
                     + plan.skipped().stream().map(s -> " (" + s.reason() + ")").findFirst().orElse(""));

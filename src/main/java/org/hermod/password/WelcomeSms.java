@@ -29,19 +29,22 @@ public final class WelcomeSms {
     private final Clock clock;
     private final Tenants tenants;
     private final TemporaryPasswords passwords;
-    private final String defaultText;
-    private final String loginUrl;
+    private final TemporaryPasswords.Flow flow;
     private final int batchSize;
 
     public WelcomeSms(Jdbc jdbc, Clock clock, Tenants tenants, TemporaryPasswords passwords, String defaultText,
-                      String loginUrl, int batchSize) {
+                      int batchSize) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.tenants = tenants;
         this.passwords = passwords;
-        this.defaultText = defaultText;
-        this.loginUrl = loginUrl;
+        this.flow = new TemporaryPasswords.Flow(REQUESTED_BY, TEMPLATE, defaultText, Priority.NORMAL);
         this.batchSize = batchSize;
+    }
+
+    /** Its SMS: requested by {@value #REQUESTED_BY}, the tenant's template {@value #TEMPLATE}, priority NORMAL. */
+    public TemporaryPasswords.Flow flow() {
+        return flow;
     }
 
     /**
@@ -69,13 +72,12 @@ public final class WelcomeSms {
                     jdbc.update("update dir_user set welcome_due = false where id = ?", u.id());
                     continue;
                 }
-                String template = passwords.template(u.tenant(), TEMPLATE, defaultText);
                 boolean queued = jdbc.tx(c -> {
                     if (Jdbc.update(c, "update dir_user set welcome_due = false, welcomed_at = ? where id = ? "
                             + "and welcome_due = true", clock.instant(), u.id()) == 0) {
                         return false; // another run took it
                     }
-                    passwords.issue(c, u, template, loginUrl, REQUESTED_BY, Priority.NORMAL);
+                    passwords.issue(c, u, flow, REQUESTED_BY);
                     return true;
                 });
                 if (queued) {

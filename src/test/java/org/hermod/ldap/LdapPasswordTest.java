@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.hermod.inbound.Inbound;
 import org.hermod.testing.HermodApp;
+import org.hermod.testing.Http;
 import org.hermod.testing.MutableClock;
 import org.hermod.testing.ScriptedChannel;
 import org.hermod.testing.TestDatabases;
@@ -23,7 +24,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Temporary passwords land in the LDAP directory of record (UnboundID's in-memory server on a free port): after the
  * welcome SMS and after an SMS reset a bind with the texted password succeeds and the old one fails; an account the
- * directory does not know gets no SMS (the welcome stays due, the reset is audited FAILED).
+ * directory does not know gets no SMS (the welcome stays due, the reset is audited FAILED). The same for an operator's
+ * resend of a welcome SMS: its new password binds, and a resend the directory refuses, or one in a batch with a
+ * conflict, sets and commits nothing.
  */
 class LdapPasswordTest {
 
@@ -94,5 +97,64 @@ class LdapPasswordTest {
                 .last().asString().startsWith("FAILED not reset: LDAP: 0 entries match (uid=ghost)");
         await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> channel.received.size() == 2);
         assertThat(app.count("select count(*) from sms where recipient = '+4520112202'")).isZero();
+    }
+
+    private long smsTo(String recipient) {
+        return app.count("select max(id) from sms where recipient = ?", recipient);
+    }
+
+    private void awaitSent(long smsId) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.count("select count(*) from sms where id = ? and status = 'SENT'",
+                smsId) == 1);
+    }
+
+    private Http.Response resend(long... ids) {
+        return app.admin().post("/api/sms/resend", "{\"ids\": " + java.util.Arrays.toString(ids) + "}");
+    }
+
+    @Test
+    void aResentWelcomeSetsItsNewPasswordInTheDirectoryAndARefusedOrConflictingResendSetsNothing() throws Exception {
+        ldap.add("dn: uid=mads,ou=people,dc=school,dc=dk", "objectClass: inetOrgPerson", "uid: mads", "cn: Mads Holm",
+                "sn: Holm", "userPassword: old-password");
+        app.jdbc().update("insert into dir_user (tenant_id, sis_id, account, mobile, mobile_norm, source, welcome_due) "
+                + "values ('default', '1001', 'soer0417', '+4520112201', '+4520112201', 'sb', true), "
+                + "('default', '1004', 'mads', '+4520112204', '+4520112204', 'sb', true)");
+        await().atMost(Duration.ofSeconds(20)).until(() -> channel.received.size() == 2);
+        long welcome = smsTo("+4520112201");
+        long madsWelcome = smsTo("+4520112204");
+        awaitSent(welcome);
+        awaitSent(madsWelcome);
+        String first = channel.received.stream().filter(s -> s.recipient().equals("+4520112201")).findFirst().orElseThrow()
+                .text().text().substring("soer0417: ".length());
+        bind("soer0417", first);
+
+        Http.Response r = resend(welcome);
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        long resent = r.json().get("created").get(0).asLong();
+        await().atMost(Duration.ofSeconds(10)).until(() -> channel.received.size() == 3);
+        String second = lastPassword();
+        assertThat(second).isNotEqualTo(first);
+        bind("soer0417", second);
+        assertThatThrownBy(() -> bind("soer0417", first)).isInstanceOf(LDAPException.class);
+        awaitSent(resent);
+
+        // a conflict anywhere in the batch is found before any password is set
+        app.jdbc().update("update dir_user set end_date = ? where sis_id = '1004'", java.time.LocalDate.parse("2026-01-01"));
+        Http.Response conflict = resend(resent, madsWelcome);
+        assertThat(conflict.status()).as(conflict.toString()).isEqualTo(409);
+        assertThat(conflict.json().get("field").asText()).isEqualTo("ids[1]");
+        bind("soer0417", second);
+
+        // the directory no longer knows the account: 409, no SMS, the hash stays
+        String hash = app.jdbc().query("select password_hash from dir_user where sis_id = '1001'", rs -> rs.getString(1)).get(0);
+        ldap.delete("uid=soer0417,ou=people,dc=school,dc=dk");
+        Http.Response refused = resend(resent);
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+        assertThat(refused.json().get("field").asText()).isEqualTo("ids[0]");
+        assertThat(refused.json().get("error").asText()).contains("SMS " + resent + " ").contains("0 entries match (uid=soer0417)");
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> channel.received.size() == 3);
+        assertThat(app.count("select count(*) from sms")).isEqualTo(3);
+        assertThat(app.jdbc().query("select password_hash from dir_user where sis_id = '1001'", rs -> rs.getString(1)))
+                .containsExactly(hash);
     }
 }

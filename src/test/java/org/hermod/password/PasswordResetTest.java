@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import org.hermod.api.auth.Passwords;
 import org.hermod.inbound.Inbound;
 import org.hermod.testing.HermodApp;
+import org.hermod.testing.Http;
 import org.hermod.testing.MutableClock;
 import org.hermod.testing.ScriptedChannel;
 import org.hermod.testing.TestDatabases;
@@ -129,5 +130,40 @@ class PasswordResetTest {
             assertThat(logged).doesNotContain(p);
         }
         assertThat(logged).contains("Password reset").doesNotContain("20112201");
+    }
+
+    @Test
+    void aResentResetCarriesANewPasswordInTheResetTextWithItsPriorityAndIsAudited() {
+        sms("+4520112201", "PASSWORD");
+        await().atMost(Duration.ofSeconds(10)).until(() -> channel.received.size() == 1);
+        String first = channel.received.get(0).text().text().substring("anna: ".length());
+        long firstId = app.count("select id from sms");
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.jdbc().query("select text from sms", rs -> rs.getString(1))
+                .equals(List.of("anna: " + PasswordText.MASK)));
+
+        Http.Response r = app.admin().post("/api/sms/resend", "{\"ids\": [" + firstId + "]}");
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        long resentId = r.json().get("created").get(0).asLong();
+        await().atMost(Duration.ofSeconds(10)).until(() -> channel.received.size() == 2);
+        assertThat(channel.received.get(1).recipient()).isEqualTo("+4520112201");
+        String text = channel.received.get(1).text().text();
+        assertThat(text).matches("anna: [A-Za-z0-9]{10}");
+        String second = text.substring("anna: ".length());
+        assertThat(second).isNotEqualTo(first);
+        String hash = app.jdbc().query("select password_hash from dir_user where sis_id = 'u1'", rs -> rs.getString(1)).get(0);
+        assertThat(Passwords.matches(second, hash)).isTrue();
+        assertThat(Passwords.matches(first, hash)).isFalse();
+        assertThat(app.count("select priority from sms where id = ?", resentId)).as("EMERGENCY, like the reset").isZero();
+        assertThat(app.count("select resent_from from sms where id = ?", resentId)).isEqualTo(firstId);
+        long request = app.count("select request_id from sms where id = ?", resentId);
+        assertThat(audit()).containsExactly(
+                "SENT +45*****201 " + userId("u1") + " new password queued (request 1)",
+                "SENT resend:admin " + userId("u1") + " SMS " + firstId + " resent by admin: new password queued (request "
+                        + request + ")");
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.jdbc().query("select text from sms", rs -> rs.getString(1))
+                .equals(List.of("anna: " + PasswordText.MASK, "anna: " + PasswordText.MASK)));
+
+        String logged = logs.list.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.joining("\n"));
+        assertThat(logged).contains("resent by admin with a new password").doesNotContain(first).doesNotContain(second);
     }
 }

@@ -19,6 +19,7 @@ import org.hermod.channel.OutgoingSms;
 import org.hermod.channel.SendOutcome;
 import org.hermod.sis.SisDrops;
 import org.hermod.testing.HermodApp;
+import org.hermod.testing.Http;
 import org.hermod.testing.MutableClock;
 import org.hermod.testing.ScriptedChannel;
 import org.hermod.testing.TestDatabases;
@@ -90,6 +91,23 @@ class WelcomeSmsTest {
         return app.jdbc().query("select text from sms", rs -> rs.getString(1));
     }
 
+    private String hash(String sisId) {
+        return app.jdbc().query("select password_hash from dir_user where sis_id = ?", rs -> rs.getString(1), sisId).get(0);
+    }
+
+    private void dueUser(String sisId, String account, String givenName, String mobile) {
+        app.jdbc().update("insert into dir_user (tenant_id, sis_id, account, given_name, mobile, mobile_norm, source, welcome_due) "
+                + "values ('default', ?, ?, ?, ?, ?, 'simple', true)", sisId, account, givenName, mobile, mobile);
+    }
+
+    private long smsTo(String recipient) {
+        return app.count("select max(id) from sms where recipient = ?", recipient);
+    }
+
+    private void awaitAllMasked() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> smsTexts().stream().allMatch(t -> t.contains(PasswordText.MASK)));
+    }
+
     @Test
     void aNewUserGetsOneWelcomeSmsWhosePasswordOnlyTheChannelAndTheHashKeep() throws Exception {
         drop("a.csv", """
@@ -159,5 +177,84 @@ class WelcomeSmsTest {
         assertThat(channel.received.get(0).text().text()).matches("Velkommen Anna: anna / [A-Za-z0-9]{10}");
         await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5)).until(() -> channel.received.size() == 1);
         assertThat(app.count("select count(*) from dir_user where sis_id = 'x1' and welcome_due = false")).isEqualTo(1);
+    }
+
+    @Test
+    void aResentWelcomeSmsCarriesANewPasswordNotTheMaskAndLosesItLikeTheFirst() {
+        dueUser("x1", "anna", "Anna", "+4520112299");
+        await().atMost(Duration.ofSeconds(20)).until(() -> channel.received.size() == 1);
+        String first = password(channel.received.get(0));
+        long firstId = smsTo("+4520112299");
+        awaitAllMasked();
+
+        Http.Response r = app.admin().post("/api/sms/resend", "{\"ids\": [" + firstId + "]}");
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        long resentId = r.json().get("created").get(0).asLong();
+        await().atMost(Duration.ofSeconds(10)).until(() -> channel.received.size() == 2);
+        OutgoingSms resent = channel.received.get(1);
+        assertThat(resent.recipient()).isEqualTo("+4520112299");
+        assertThat(resent.text().text()).doesNotContain(PasswordText.MASK).startsWith("Hi Anna, login anna password ");
+        String second = password(resent);
+        assertThat(second).hasSize(10).isNotEqualTo(first);
+        assertThat(Passwords.matches(second, hash("x1"))).isTrue();
+        assertThat(Passwords.matches(first, hash("x1"))).isFalse();
+        assertThat(app.count("select resent_from from sms where id = ?", resentId)).isEqualTo(firstId);
+        assertThat(app.count("select count(*) from sms_request r join sms s on s.request_id = r.id "
+                + "where s.id = ? and r.requested_by = 'resend:admin'", resentId)).isEqualTo(1);
+        assertThat(app.admin().get("/api/sms/" + resentId).raw()).contains("password ********").doesNotContain(second);
+
+        // the old SMS stays masked, the new one is masked once sent, and neither password is in a request row
+        awaitAllMasked();
+        assertThat(smsTexts()).hasSize(2).allMatch(t -> t.equals("Hi Anna, login anna password ******** at https://login.example.org"));
+        assertThat(String.join("\n", app.jdbc().query("select text from sms_request", rs -> rs.getString(1))))
+                .doesNotContain(first).doesNotContain(second);
+
+        // a resend of the resent SMS is still a welcome SMS, with a third password
+        Http.Response again = app.admin().post("/api/sms/resend", "{\"ids\": [" + resentId + "]}");
+        assertThat(again.status()).as(again.toString()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(10)).until(() -> channel.received.size() == 3);
+        String third = password(channel.received.get(2));
+        assertThat(third).isNotIn(first, second);
+        assertThat(Passwords.matches(third, hash("x1"))).isTrue();
+        awaitAllMasked();
+
+        String logged = logs.list.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.joining("\n"));
+        assertThat(logged).contains("resent by admin with a new password")
+                .doesNotContain(first).doesNotContain(second).doesNotContain(third);
+    }
+
+    @Test
+    void aWelcomeSmsWhoseUserEndedHasNoAccountOrIsGoneIsNotResentAndNeitherIsTheRestOfItsBatch() {
+        dueUser("x1", "anna", "Anna", "+4520112291");
+        dueUser("x2", "bo", "Bo", "+4520112292");
+        dueUser("x3", "carl", "Carl", "+4520112293");
+        dueUser("x4", "dora", "Dora", "+4520112294");
+        await().atMost(Duration.ofSeconds(20)).until(() -> channel.received.size() == 4);
+        awaitAllMasked();
+        long ended = smsTo("+4520112291");
+        long noAccount = smsTo("+4520112292");
+        long gone = smsTo("+4520112293");
+        long fine = smsTo("+4520112294");
+        app.jdbc().update("update dir_user set end_date = ? where sis_id = 'x1'", java.time.LocalDate.parse("2026-01-11"));
+        app.jdbc().update("update dir_user set account = null where sis_id = 'x2'");
+        app.jdbc().update("delete from dir_user where sis_id = 'x3'");
+        String fineHash = hash("x4");
+
+        assertConflict("[" + ended + "]", "ids[0]", "SMS " + ended + " ", "user x1 ended on 2026-01-11");
+        assertConflict("[" + noAccount + "]", "ids[0]", "SMS " + noAccount + " ", "user x2 has no account");
+        assertConflict("[" + gone + "]", "ids[0]", "SMS " + gone + " ", "no longer in the directory");
+        assertConflict("[" + fine + ", " + ended + "]", "ids[1]", "SMS " + ended + " ", "ended");
+
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> channel.received.size() == 4);
+        assertThat(app.count("select count(*) from sms")).isEqualTo(4);
+        assertThat(app.count("select count(*) from sms_request")).isEqualTo(4);
+        assertThat(hash("x4")).as("the batch committed nothing").isEqualTo(fineHash);
+    }
+
+    private void assertConflict(String ids, String field, String... message) {
+        Http.Response r = app.admin().post("/api/sms/resend", "{\"ids\": " + ids + "}");
+        assertThat(r.status()).as(r.toString()).isEqualTo(409);
+        assertThat(r.json().get("field").asText()).isEqualTo(field);
+        assertThat(r.json().get("error").asText()).contains(message);
     }
 }
