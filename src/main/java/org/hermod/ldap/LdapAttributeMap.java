@@ -29,6 +29,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.hermod.config.ConfigException;
 import org.hermod.sis.ContactChecks;
+import org.hermod.sis.Origin;
 import org.hermod.sis.Role;
 import org.hermod.sis.RowError;
 import org.hermod.sis.SisUser;
@@ -116,7 +117,8 @@ public record LdapAttributeMap(List<String> sisId, String account, String givenN
             rejected[0] = true;
         };
         String dn = entry.getDN();
-        String id = sisId.stream().map(a -> text(entry, a)).filter(v -> v != null).findFirst().orElse(null);
+        String idAttribute = sisId.stream().filter(a -> text(entry, a) != null).findFirst().orElse(null);
+        String id = idAttribute == null ? null : text(entry, idAttribute);
         if (id == null) {
             reject.accept(new RowError(dn, number, String.join(",", sisId), "no id: the entry has none of these attributes"));
         }
@@ -150,7 +152,7 @@ public record LdapAttributeMap(List<String> sisId, String account, String givenN
             return Optional.empty();
         }
         return Optional.of(new SisUser(id, null, null, accountValue, text(entry, givenName), family, roleValue, mobileValue,
-                emailValue, null, end, List.of()));
+                emailValue, null, end, List.of(), new Origin(dn, number, idAttribute)));
     }
 
     /** The value, or null (reported, user kept) when it is not plausible. */

@@ -59,11 +59,12 @@ public final class DirectoryWriter implements Sink {
                           LocalDate today, LocalDate endDateForMissing, int batchSize) {
     }
 
-    private static final List<String> USER_STAGE = List.of("seq", "sis_id", "account", "given_name", "family_name",
-            "role", "mobile", "mobile_norm", "email", "start_date", "end_date");
+    private static final List<String> USER_STAGE = List.of("seq", "file", "line", "id_column", "sis_id", "account",
+            "given_name", "family_name", "role", "mobile", "mobile_norm", "email", "start_date", "end_date");
+    private static final List<String> REJECTED_STAGE = List.of("seq", "line", "sis_id");
     private static final List<String> GROUP_STAGE = List.of("seq", "sis_id", "name", "kind", "school", "session_name");
-    private static final List<String> MEMBER_STAGE = List.of("seq", "line", "group_sis_id", "user_sis_id", "role",
-            "del");
+    private static final List<String> MEMBER_STAGE = List.of("seq", "file", "line", "id_column", "sis_id", "checked",
+            "user_seq", "group_sis_id", "user_sis_id", "role", "del");
 
     /** The user columns an import sets (besides source and last_seen_at), in the order of {@link #USER_STAGE}. */
     private static final String USER_VALUES = "account, given_name, family_name, role, mobile, mobile_norm, email, "
@@ -84,12 +85,17 @@ public final class DirectoryWriter implements Sink {
     /** Groups a mapped file names (few: one per class or team), staged once each. */
     private final Set<String> impliedGroups = new HashSet<>();
     private List<Object[]> users = new ArrayList<>();
+    private List<Object[]> rejected = new ArrayList<>();
     private List<Object[]> groups = new ArrayList<>();
     private List<Object[]> members = new ArrayList<>();
     /** The batch being copied into the staging tables, see {@link #handOff}. */
     private CompletableFuture<Void> staging = CompletableFuture.completedFuture(null);
     private volatile long copyNanos;
     private boolean staged;
+    /** The seq of the last user staged: a mapped file's group memberships follow their user's row. */
+    private long lastUser;
+    /** Whether memberships may name users the export lacks (see {@link Sink#onReferences}); LDAP never says. */
+    private boolean externalReferences = true;
     private long seq;
 
     private long rows;
@@ -155,7 +161,9 @@ public final class DirectoryWriter implements Sink {
             end = o.today();
         }
         String mobile = blankToNull(u.mobile());
-        stage(users, new Object[] {++seq, u.sourcedId(), blankToNull(u.username()), u.givenName(), u.familyName(),
+        Origin at = u.origin();
+        lastUser = seq + 1;
+        stage(users, new Object[] {++seq, at.file(), at.line(), at.idColumn(), u.sourcedId(), blankToNull(u.username()), u.givenName(), u.familyName(),
                 u.role() == null ? null : u.role().name(), mobile, mobile == null ? null : normaliseMobile.apply(mobile),
                 blankToNull(u.email()), u.startDate(), end});
         counted();
@@ -163,8 +171,9 @@ public final class DirectoryWriter implements Sink {
 
     @Override
     public void onEnrollment(SisEnrollment e) {
-        stage(members, new Object[] {++seq, e.line(), e.classSourcedId(), e.userSourcedId(),
-                e.role() == null ? null : e.role().name(), "tobedeleted".equals(e.status())});
+        Origin at = e.origin();
+        stage(members, new Object[] {++seq, at.file(), at.line(), at.idColumn(), e.sourcedId(), true, null, e.classSourcedId(),
+                e.userSourcedId(), e.role() == null ? null : e.role().name(), "tobedeleted".equals(e.status())});
         counted();
     }
 
@@ -173,7 +182,17 @@ public final class DirectoryWriter implements Sink {
         if (impliedGroups.add(groupName)) {
             stage(groups, new Object[] {++seq, groupName, groupName, "CLASS", null, null});
         }
-        stage(members, new Object[] {++seq, 0, groupName, userSourcedId, null, false});
+        stage(members, new Object[] {++seq, null, 0, null, null, false, lastUser, groupName, userSourcedId, null, false});
+    }
+
+    @Override
+    public void onReferences(boolean external) {
+        externalReferences = external;
+    }
+
+    @Override
+    public void onRejectedUser(String sourcedId, Origin origin) {
+        stage(rejected, new Object[] {++seq, origin.line(), sourcedId});
     }
 
     @Override
@@ -187,18 +206,19 @@ public final class DirectoryWriter implements Sink {
     public Counts finish() throws SQLException {
         awaitStaging();
         createStage();
-        copy(groups, users, members);
+        copy(groups, users, rejected, members);
         LOG.debug("SIS import #{}: staging COPY {} ms in all (overlapping the reading)", o.importId(), copyNanos / 1_000_000);
         long t0 = System.nanoTime();
         if (postgres) {
             // indexes built once over the loaded rows, and statistics: otherwise the joins are planned blind
             Jdbc.update(c, "create index on sis_stage_user (sis_id)");
             Jdbc.update(c, "create index on sis_stage_group (sis_id)");
-            Jdbc.update(c, "analyze sis_stage_user, sis_stage_group, sis_stage_member");
+            Jdbc.update(c, "analyze sis_stage_user, sis_stage_rejected, sis_stage_group, sis_stage_member");
         }
-        timed("duplicates", () -> {
-            dropDuplicates("sis_stage_user", "user");
-            dropDuplicates("sis_stage_group", "group");
+        timed("checks", () -> {
+            dropDuplicateUsers();
+            dropDuplicateGroups();
+            dropBadEnrollments();
         });
         timed("groups", this::mergeGroups);
         timed("users", this::mergeUsers);
@@ -254,13 +274,15 @@ public final class DirectoryWriter implements Sink {
         }
         List<Object[]> g = groups;
         List<Object[]> u = users;
+        List<Object[]> r = rejected;
         List<Object[]> m = members;
         groups = new ArrayList<>();
         users = new ArrayList<>();
+        rejected = new ArrayList<>();
         members = new ArrayList<>();
         staging = CompletableFuture.runAsync(() -> {
             try {
-                copy(g, u, m);
+                copy(g, u, r, m);
             } catch (SQLException e) {
                 throw new Jdbc.DataException(e);
             }
@@ -279,10 +301,11 @@ public final class DirectoryWriter implements Sink {
         }
     }
 
-    private void copy(List<Object[]> g, List<Object[]> u, List<Object[]> m) throws SQLException {
+    private void copy(List<Object[]> g, List<Object[]> u, List<Object[]> r, List<Object[]> m) throws SQLException {
         long t = System.nanoTime();
         BulkInsert.insert(c, "sis_stage_group", GROUP_STAGE, g);
         BulkInsert.insert(c, "sis_stage_user", USER_STAGE, u);
+        BulkInsert.insert(c, "sis_stage_rejected", REJECTED_STAGE, r);
         BulkInsert.insert(c, "sis_stage_member", MEMBER_STAGE, m);
         copyNanos += System.nanoTime() - t;
     }
@@ -296,12 +319,16 @@ public final class DirectoryWriter implements Sink {
             return;
         }
         staged = true;
-        temporary("sis_stage_user", "seq bigint not null, sis_id varchar(128) not null, account varchar(128), "
-                + "given_name varchar(200), family_name varchar(200), role varchar(32), mobile varchar(32), "
-                + "mobile_norm varchar(20), email varchar(320), start_date date, end_date date", "primary key (sis_id, seq)");
+        temporary("sis_stage_user", "seq bigint not null, file varchar(500), line int not null, id_column varchar(200), "
+                + "sis_id varchar(128) not null, account varchar(128), given_name varchar(200), family_name varchar(200), "
+                + "role varchar(32), mobile varchar(32), mobile_norm varchar(20), email varchar(320), start_date date, "
+                + "end_date date", "primary key (sis_id, seq)");
+        temporary("sis_stage_rejected", "seq bigint not null, line int not null, sis_id varchar(128) not null",
+                "primary key (sis_id, seq)");
         temporary("sis_stage_group", "seq bigint not null, sis_id varchar(128) not null, name varchar(200), "
                 + "kind varchar(16) not null, school varchar(200), session_name varchar(200)", "primary key (sis_id, seq)");
-        temporary("sis_stage_member", "seq bigint not null, line int not null, group_sis_id varchar(128) not null, "
+        temporary("sis_stage_member", "seq bigint not null, file varchar(500), line int not null, id_column varchar(200), "
+                + "sis_id varchar(128), checked boolean not null, user_seq bigint, group_sis_id varchar(128) not null, "
                 + "user_sis_id varchar(128) not null, role varchar(32), del boolean not null",
                 "primary key (group_sis_id, user_sis_id, seq)");
     }
@@ -313,16 +340,72 @@ public final class DirectoryWriter implements Sink {
                 : "create local temporary table " + table + " (" + columns + ", " + h2Keys + ") on commit drop transactional");
     }
 
-    /** Reports and removes every repeated id of a staging table but its first occurrence. */
-    private void dropDuplicates(String table, String noun) throws SQLException {
-        List<String> ids = Jdbc.query(c, "select s.sis_id from " + table + " s where exists (select 1 from " + table
-                + " d where d.sis_id = s.sis_id and d.seq < s.seq) order by s.seq", rs -> rs.getString(1));
-        for (String id : ids) {
-            onError(new RowError(noun + "s", 0, null, "duplicate " + noun + " id '" + id + "': only its first occurrence applied"));
+    // --- checks: what a reader cannot check without holding every id ---------------------------------------
+
+    /**
+     * A user id staged again (or staged after a rejected row with that id) is reported on each later row, as the
+     * readers report the duplicates of the small files; its first occurrence is applied.
+     */
+    private void dropDuplicateUsers() throws SQLException {
+        String firsts = "(select sis_id, min(seq) first_seq, min(line) first_line from (select sis_id, seq, line from "
+                + "sis_stage_user union all select sis_id, seq, line from sis_stage_rejected) a group by sis_id "
+                + "having count(*) > 1)";
+        List<Long> repeated = reportEach("select s.seq, s.file, s.line, s.id_column, 'duplicate sourcedId ''' || s.sis_id "
+                + "|| ''', first seen on line ' || cast(d.first_line as varchar(12)) from sis_stage_user s join " + firsts
+                + " d on d.sis_id = s.sis_id where s.seq > d.first_seq order by s.seq");
+        deleteEach("sis_stage_user", "seq", repeated);
+        // with the memberships its row named (mapped files)
+        deleteEach("sis_stage_member", "user_seq", repeated);
+    }
+
+    /** Groups come from small files whose readers check their ids; LDAP groups and classes may still repeat. */
+    private void dropDuplicateGroups() throws SQLException {
+        List<Long> repeated = reportEach("select s.seq, 'groups', 0, null, 'duplicate group id ''' || s.sis_id || ''': "
+                + "only its first occurrence applied' from sis_stage_group s where exists (select 1 from sis_stage_group d "
+                + "where d.sis_id = s.sis_id and d.seq < s.seq) order by s.seq");
+        deleteEach("sis_stage_group", "seq", repeated);
+    }
+
+    /**
+     * Enrollments (memberships a reader checks): a repeated enrollment id, a user that was rejected, and (unless
+     * references may be external) a user the export does not contain are reported on the enrollment's row, which
+     * is skipped.
+     */
+    private void dropBadEnrollments() throws SQLException {
+        deleteEach("sis_stage_member", "seq", reportEach("select s.seq, s.file, s.line, s.id_column, 'duplicate sourcedId ''' "
+                + "|| s.sis_id || ''', first seen on line ' || cast(d.first_line as varchar(12)) from sis_stage_member s "
+                + "join (select sis_id, min(seq) first_seq, min(line) first_line from sis_stage_member where checked and "
+                + "sis_id is not null group by sis_id having count(*) > 1) d on d.sis_id = s.sis_id where s.checked "
+                + "and s.seq > d.first_seq order by s.seq"));
+        String rejectedLine = "(select min(r.line) from sis_stage_rejected r where r.sis_id = s.user_sis_id)";
+        deleteEach("sis_stage_member", "seq", reportEach("select s.seq, s.file, s.line, 'userSourcedId', case when "
+                + rejectedLine + " is null then 'unknown user ''' || s.user_sis_id || '''' else 'user ''' || s.user_sis_id "
+                + "|| ''' was rejected (users.csv:' || cast(" + rejectedLine + " as varchar(12)) || ')' end "
+                + "from sis_stage_member s where s.checked and not exists (select 1 from sis_stage_user u where "
+                + "u.sis_id = s.user_sis_id)" + (externalReferences ? " and exists (select 1 from sis_stage_rejected r "
+                + "where r.sis_id = s.user_sis_id)" : "") + " order by s.seq"));
+    }
+
+    /** Reports each row of {@code sql} (seq, file, line, column, reason) as an error; returns their seqs. */
+    private List<Long> reportEach(String sql) throws SQLException {
+        List<Long> seqs = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setFetchSize(1000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    seqs.add(rs.getLong(1));
+                    onError(new RowError(rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5)));
+                }
+            }
         }
-        if (!ids.isEmpty()) {
-            Jdbc.update(c, "delete from " + table + " where exists (select 1 from " + table + " d where d.sis_id = "
-                    + table + ".sis_id and d.seq < " + table + ".seq)");
+        return seqs;
+    }
+
+    private void deleteEach(String table, String column, List<Long> seqs) throws SQLException {
+        for (int from = 0; from < seqs.size(); from += 1000) {
+            List<Long> chunk = seqs.subList(from, Math.min(seqs.size(), from + 1000));
+            Jdbc.update(c, "delete from " + table + " where " + column + " in (" + String.join(", ",
+                    java.util.Collections.nCopies(chunk.size(), "?")) + ")", chunk.toArray());
         }
     }
 
@@ -362,11 +445,14 @@ public final class DirectoryWriter implements Sink {
      */
     private void mergeMemberships() throws SQLException {
         temporary("sis_stage_link", "seq bigint not null, group_id bigint, user_id bigint, role varchar(32), "
-                + "del boolean not null, state char(1) not null, line int, group_sis_id varchar(128), user_sis_id varchar(128)",
+                + "del boolean not null, state char(1) not null, file varchar(500), line int, group_sis_id varchar(128), "
+                + "user_sis_id varchar(128)",
                 "primary key (seq), unique (group_id, user_id)");
-        sql("insert into sis_stage_link (seq, group_id, user_id, role, del, state, line, group_sis_id, user_sis_id) "
+        sql("insert into sis_stage_link (seq, group_id, user_id, role, del, state, file, line, group_sis_id, "
+                + "user_sis_id) "
                 + "select s.seq, g.id, u.id, s.role, s.del, case when g.id is null or u.id is null then 'X' "
                 + "when m.group_id is null then 'N' when m.role is distinct from s.role then 'C' else 'S' end, "
+                + "case when g.id is null or u.id is null then s.file end, "
                 + "case when g.id is null or u.id is null then s.line end, "
                 + "case when g.id is null or u.id is null then s.group_sis_id end, "
                 + "case when g.id is null or u.id is null then s.user_sis_id end "
@@ -381,11 +467,11 @@ public final class DirectoryWriter implements Sink {
             states.put((String) row[0], (Long) row[1]);
         }
         if (states.containsKey("X+") || states.containsKey("X-")) {
-            for (Object[] x : Jdbc.query(c, "select group_sis_id, user_sis_id, group_id, line from sis_stage_link "
+            for (Object[] x : Jdbc.query(c, "select group_sis_id, user_sis_id, group_id, file, line from sis_stage_link "
                     + "where state = 'X' order by seq", rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getObject(3),
-                    rs.getInt(4)})) {
+                    rs.getString(4), rs.getInt(5)})) {
                 boolean group = x[2] == null;
-                onError(new RowError((int) x[3] > 0 ? "enrollments.csv" : "memberships", (int) x[3],
+                onError(new RowError(x[3] == null ? "memberships" : (String) x[3], (int) x[4],
                         group ? "classSourcedId" : "userSourcedId", "membership of user '" + x[1] + "' in group '" + x[0]
                         + "' skipped: " + (group ? "group" : "user") + " not in the directory"));
             }

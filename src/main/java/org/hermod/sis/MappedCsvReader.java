@@ -13,8 +13,8 @@ import java.util.function.Function;
 /**
  * Reads a one-file CSV of users laid out as a {@link ColumnMap} says, streaming each user and
  * their group memberships to a {@link Sink}. Rows are checked as in OneRoster files: required
- * values, dates in the map's format, roles in the map's role table, duplicate sourcedIds, and
- * contact fields (reported, row kept). Users get no status and no orgs: the file has none.
+ * values, dates in the map's format, roles in the map's role table, and contact fields (reported,
+ * row kept); duplicate sourcedIds are the sink's to find. Users get no status and no orgs: the file has none.
  */
 public final class MappedCsvReader {
 
@@ -34,24 +34,23 @@ public final class MappedCsvReader {
         String name = file.getFileName().toString();
         try (CsvReader csv = CsvReader.open(file, map.charset(), map.separator())) {
             Optional<Map<String, Column>> columns = map.header() ? columnsByHeader(name, csv, sink) : Optional.of(columnsByPosition());
-            Map<String, Integer> firstLines = new HashMap<>();
-            columns.ifPresent(byField -> csv.forEachRemaining(
-                    row -> readRow(new RowCheck(name, row, byField), firstLines, sink)));
+            columns.ifPresent(byField -> csv.forEachRemaining(row -> readRow(new RowCheck(name, row, byField), sink)));
         } catch (CsvException e) {
             sink.onError(e.toRowError());
         }
     }
 
-    private void readRow(RowCheck row, Map<String, Integer> firstLines, Sink sink) {
+    /** A repeated sourcedId is the sink's to find ({@link Sink#onReferences}): memory holds one row. */
+    private void readRow(RowCheck row, Sink sink) {
         String id = row.required(ColumnMap.Field.SOURCED_ID.key());
-        Integer firstLine = id == null ? null : firstLines.putIfAbsent(id, row.line());
-        if (firstLine != null) {
-            row.reject(ColumnMap.Field.SOURCED_ID.key(), "duplicate sourcedId '" + id + "', first seen on line " + firstLine);
-        }
         SisUser user = new SisUser(id, null, null, row.text("username"), row.required("givenName"),
                 row.required("familyName"), row.required("role", role), row.phone("mobile"), row.email("email"),
-                row.optional("startDate", date), row.optional("endDate", date), List.of());
+                row.optional("startDate", date), row.optional("endDate", date), List.of(),
+                row.origin(ColumnMap.Field.SOURCED_ID.key()));
         List<String> groupNames = row.optional("group", groups);
+        if (row.rejected() && id != null) {
+            sink.onRejectedUser(id, row.origin(ColumnMap.Field.SOURCED_ID.key()));
+        }
         if (row.report(sink)) {
             sink.onUser(user);
             if (groupNames != null) {

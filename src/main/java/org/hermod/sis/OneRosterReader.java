@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * Reads a OneRoster 1.1 CSV export, bulk or delta, from a directory or a zip file, and streams
- * what it finds to a {@link Sink}: one row in memory at a time, plus the sourcedIds seen so far.
+ * what it finds to a {@link Sink}: one row in memory at a time, plus the sourcedIds of the small files (orgs,
+ * sessions, courses, classes); the sink checks user and enrollment ids ({@link Sink#onReferences}).
  *
  * <p>Files are read in dependency order (academicSessions, orgs, courses, classes, users,
  * enrollments) as {@code manifest.csv} lists them; files are UTF-8 with comma separators, at the
@@ -66,6 +67,7 @@ public final class OneRosterReader {
             case ALLOW_EXTERNAL -> true;
             case BY_MANIFEST -> manifest.anyDelta();
         };
+        sink.onReferences(allowExternal);
         KnownIds ids = new KnownIds();
         for (OneRosterFile file : OneRosterFile.values()) {
             Manifest.Mode mode = manifest.mode(file);

@@ -9,6 +9,8 @@ import static org.hermod.sis.OneRosterFile.USERS;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.function.Function;
 
@@ -33,6 +35,8 @@ final class OneRosterRows {
             Parsers.oneOf("calendarYear", "gradingPeriod", "schoolYear", "semester", "term");
     private static final Function<String, Role> ROLE = Parsers.role(Role::fromOneRoster, Role.ONEROSTER_VALUES);
     private static final Function<String, List<String>> IDS = Parsers.list(",");
+    /** The big files: their duplicate ids and the references to users are checked by the sink, in the database. */
+    private static final Set<OneRosterFile> CHECKED_BY_SINK = EnumSet.of(USERS, OneRosterFile.ENROLLMENTS);
 
     private final KnownIds ids;
     private final boolean allowExternalReferences;
@@ -60,7 +64,7 @@ final class OneRosterRows {
 
     void read(OneRosterFile file, RowCheck row, Sink sink) {
         String id = row.required("sourcedId");
-        Integer firstLine = id == null ? null : ids.add(file, id, row.line());
+        Integer firstLine = id == null || CHECKED_BY_SINK.contains(file) ? null : ids.add(file, id, row.line());
         if (firstLine != null) {
             row.reject("sourcedId", "duplicate sourcedId '" + id + "', first seen on line " + firstLine);
         }
@@ -76,7 +80,11 @@ final class OneRosterRows {
             case ENROLLMENTS -> enrollment(row, id, status, sink);
         }
         if (row.rejected() && id != null && firstLine == null) {
-            ids.reject(file, id);
+            if (file == USERS) {
+                sink.onRejectedUser(id, row.origin("sourcedId"));
+            } else {
+                ids.reject(file, id);
+            }
         }
     }
 
@@ -119,16 +127,17 @@ final class OneRosterRows {
                 row.required("givenName"), row.required("familyName"), row.required("role", ROLE),
                 row.phone(row.text("sms") != null ? "sms" : "phone"), row.email("email"),
                 row.optional(START_DATE, DATE), row.optional(END_DATE, DATE),
-                references(row, "orgSourcedIds", ORGS, "org"));
+                references(row, "orgSourcedIds", ORGS, "org"), row.origin("sourcedId"));
         if (row.report(sink)) {
             sink.onUser(user);
         }
     }
 
     private void enrollment(RowCheck row, String id, String status, Sink sink) {
+        // the user reference is the sink's to check (Sink#onReferences)
         SisEnrollment enrollment = new SisEnrollment(id, reference(row, "classSourcedId", CLASSES, "class"),
-                reference(row, "userSourcedId", USERS, "user"), row.required("role", ROLE),
-                row.optional("beginDate", DATE), row.optional("endDate", DATE), status, row.line());
+                row.required("userSourcedId"), row.required("role", ROLE),
+                row.optional("beginDate", DATE), row.optional("endDate", DATE), status, row.origin("sourcedId"));
         if (row.report(sink)) {
             sink.onEnrollment(enrollment);
         }

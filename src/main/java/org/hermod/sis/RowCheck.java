@@ -32,6 +32,11 @@ final class RowCheck {
         return row.line();
     }
 
+    /** This row, with the column that holds the record's id ({@code idKey}). */
+    Origin origin(String idKey) {
+        return new Origin(file, row.line(), label(idKey));
+    }
+
     /** The value, or null if empty or the column is absent. */
     String text(String key) {
         Column column = columns.get(key);

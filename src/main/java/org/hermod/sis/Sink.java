@@ -6,6 +6,10 @@ package org.hermod.sis;
  *
  * <p>A row that has an error is not passed on, except when the error concerns only a contact
  * field (e-mail, mobile): then the record comes with that field null, after the error.
+ *
+ * <p>Readers check what they can in bounded memory. Duplicate user and enrollment ids, and references from
+ * enrollments to users, are left to the sink ({@link #onReferences}): {@link DirectoryWriter} checks them in
+ * the database.
  */
 public interface Sink {
 
@@ -26,6 +30,18 @@ public interface Sink {
 
     /** A user's membership of a class or team named in a mapped file; follows its {@link #onUser}. */
     default void onGroupMember(String userSourcedId, String groupName) {
+    }
+
+    /**
+     * Called once before the first record of an export: whether its memberships may name users it does not
+     * contain (a delta: they may be in the directory already). Users are too many to be checked in memory, so
+     * the sink checks these references (and duplicate user and enrollment ids) when it applies them.
+     */
+    default void onReferences(boolean external) {
+    }
+
+    /** A user row that was not passed on: memberships naming it are reported as naming a rejected user. */
+    default void onRejectedUser(String sourcedId, Origin origin) {
     }
 
     void onError(RowError error);

@@ -5,7 +5,7 @@ import java.time.LocalDate;
 /**
  * A user in a class; dates may be null, {@code status} as in {@link SisUser}.
  *
- * @param line the line of enrollments.csv the row starts on, for errors found when it is applied
+ * @param origin where it was read
  */
 public record SisEnrollment(
         String sourcedId,
@@ -15,5 +15,5 @@ public record SisEnrollment(
         LocalDate beginDate,
         LocalDate endDate,
         String status,
-        int line) {
+        Origin origin) {
 }

@@ -12,6 +12,7 @@ import java.util.List;
  * @param startDate        first day of the account, null if the file does not say
  * @param endDate          last day (ceased users carry one), null if the file does not say
  * @param orgSourcedIds    schools the person belongs to, in file order
+ * @param origin           where it was read
  */
 public record SisUser(
         String sourcedId,
@@ -25,7 +26,8 @@ public record SisUser(
         String email,
         LocalDate startDate,
         LocalDate endDate,
-        List<String> orgSourcedIds) {
+        List<String> orgSourcedIds,
+        Origin origin) {
 
     public SisUser {
         orgSourcedIds = List.copyOf(orgSourcedIds);

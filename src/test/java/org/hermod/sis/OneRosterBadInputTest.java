@@ -41,25 +41,50 @@ class OneRosterBadInputTest {
     }
 
     @Test
-    void missingColumnSkipsTheFileWithOneError() throws IOException {
+    void missingColumnSkipsTheFileWithOneError() throws Exception {
         RecordingSink sink = readBulkWith("users.csv", "users-missing-column.csv");
 
         assertThat(sink.errorsIn("users.csv")).extracting(RowError::toString)
                 .containsExactly("users.csv:1 column 'familyName': required column missing from header");
         assertThat(sink.users).isEmpty();
         assertThat(sink.classes).hasSize(6);
-        assertThat(sink.errorsIn("enrollments.csv")).hasSize(33)
-                .allSatisfy(error -> assertThat(error.reason()).startsWith("unknown user"));
+        // references to users are checked where the users are: in the directory writer's staging tables
+        Path export = BadExports.bulkWith(temp.resolve("again"), "users.csv", "users-missing-column.csv");
+        assertThat(DirectoryImport.full(writer -> new OneRosterReader().read(export, writer)).errorsIn("enrollments.csv"))
+                .hasSize(33).allSatisfy(error -> assertThat(error.reason()).startsWith("unknown user"));
     }
 
     @Test
-    void duplicateIdNamesTheFirstLine() throws IOException {
-        RecordingSink sink = readBulkWith("users.csv", "users-duplicate-ids.csv");
+    void duplicateIdNamesTheFirstLine() throws Exception {
+        Path export = BadExports.bulkWith(temp, "users.csv", "users-duplicate-ids.csv");
+        DirectoryImport.Result result = DirectoryImport.full(writer -> new OneRosterReader().read(export, writer));
 
-        assertThat(sink.errorsIn("users.csv")).containsExactly(
+        assertThat(result.errorsIn("users.csv")).containsExactly(
                 new RowError("users.csv", 4, "sourcedId", "duplicate sourcedId 'u-1', first seen on line 2"));
-        assertThat(sink.userIds()).containsExactly("u-1", "u-2", "u-3");
-        assertThat(sink.user("u-1").givenName()).isEqualTo("Anna");
+        assertThat(result.users()).containsExactly("u-1 Anna", "u-2 Bo", "u-3 Cecilie");
+    }
+
+    @Test
+    void aRejectedUserLeavesItsIdTakenAndItsEnrollmentsNamedAsRejected() throws Exception {
+        Path export = BadExports.copyOfBulk(temp);
+        Files.writeString(export.resolve("users.csv"), "sourcedId,orgSourcedIds,role,username,givenName,familyName\n"
+                + "u-1,org-sb,student,u1,Anna,Holm\n"
+                + "u-2,org-sb,pupil,u2,Bo,Lund\n"
+                + "u-2,org-sb,student,u2,Bo,Lund\n");
+        Files.writeString(export.resolve("enrollments.csv"), "sourcedId,classSourcedId,userSourcedId,role\n"
+                + "enr-1,cls-sb-7a,u-1,student\n"
+                + "enr-2,cls-sb-7a,u-2,student\n"
+                + "enr-1,cls-sb-7b,u-1,student\n");
+        DirectoryImport.Result result = DirectoryImport.full(writer -> new OneRosterReader().read(export, writer));
+
+        assertThat(result.errorsIn("users.csv")).extracting(RowError::toString).containsExactly(
+                "users.csv:3 column 'role': unknown role 'pupil' (expected one of " + Role.ONEROSTER_VALUES + ")",
+                "users.csv:4 column 'sourcedId': duplicate sourcedId 'u-2', first seen on line 3");
+        assertThat(result.errorsIn("enrollments.csv")).extracting(RowError::toString).containsExactly(
+                "enrollments.csv:4 column 'sourcedId': duplicate sourcedId 'enr-1', first seen on line 2",
+                "enrollments.csv:3 column 'userSourcedId': user 'u-2' was rejected (users.csv:3)");
+        assertThat(result.users()).containsExactly("u-1 Anna");
+        assertThat(result.counts().membershipsWritten()).isEqualTo(1);
     }
 
     @Test
@@ -126,13 +151,15 @@ class OneRosterBadInputTest {
     }
 
     @Test
-    void enrollmentWithUnknownClassOrUserIsRejected() throws IOException {
-        RecordingSink sink = readBulkWith("enrollments.csv", "enrollments-unknown-refs.csv");
+    void enrollmentWithUnknownClassOrUserIsRejected() throws Exception {
+        Path export = BadExports.bulkWith(temp, "enrollments.csv", "enrollments-unknown-refs.csv");
+        DirectoryImport.Result result = DirectoryImport.full(writer -> new OneRosterReader().read(export, writer));
 
-        assertThat(sink.errors).containsExactly(
+        // the class by the reader (classes are few), the user by the writer (users are many)
+        assertThat(result.errors()).containsExactly(
                 new RowError("enrollments.csv", 3, "classSourcedId", "unknown class 'cls-nope'"),
                 new RowError("enrollments.csv", 4, "userSourcedId", "unknown user 'u-nobody'"));
-        assertThat(sink.enrollments).extracting(SisEnrollment::sourcedId).containsExactly("enr-1", "enr-4");
+        assertThat(result.counts().membershipsWritten()).isEqualTo(2);
     }
 
     @Test

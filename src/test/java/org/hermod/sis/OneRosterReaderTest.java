@@ -67,7 +67,7 @@ class OneRosterReaderTest {
 
         assertThat(sink.user("u-x-t01")).isEqualTo(new SisUser("u-x-t01", null, null, "kjensen", "Klaus",
                 "Jensen-Möller, Dr.", Role.TEACHER, "+49 160 9876020", "klaus.jensen-moeller@skoleforeningen.de",
-                null, null, List.of("org-sb", "org-dub")));
+                null, null, List.of("org-sb", "org-dub"), new Origin("users.csv", 23, "sourcedId")));
         assertThat(sink.user("u-sb-001").familyName()).isEqualTo("Ærøbo");
         assertThat(sink.user("u-dub-003").familyName()).isEqualTo("Weiß");
         assertThat(sink.user("u-sb-005").endDate()).isEqualTo(LocalDate.of(2025, 12, 19));
@@ -88,7 +88,8 @@ class OneRosterReaderTest {
         assertThat(sink.sessions).contains(new SisSession("as-2025-t1", "Efterår 2025", "term",
                 LocalDate.of(2025, 8, 1), LocalDate.of(2026, 1, 31)));
         assertThat(sink.enrollments).contains(new SisEnrollment("enr-005", "cls-sb-7a", "u-sb-005",
-                Role.STUDENT, LocalDate.of(2025, 8, 11), LocalDate.of(2025, 12, 19), null, 6));
+                Role.STUDENT, LocalDate.of(2025, 8, 11), LocalDate.of(2025, 12, 19), null,
+                new Origin("enrollments.csv", 6, "sourcedId")));
     }
 
     @Test
