@@ -3,21 +3,14 @@ package org.hermod.ldap;
 import com.unboundid.asn1.ASN1OctetString;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
-import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPException;
-import com.unboundid.ldap.sdk.LDAPURL;
-import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.RootDSE;
 import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
-import com.unboundid.ldap.sdk.extensions.StartTLSExtendedRequest;
 import com.unboundid.util.StaticUtils;
-import com.unboundid.util.ssl.JVMDefaultTrustManager;
-import com.unboundid.util.ssl.SSLUtil;
-import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.text.ParseException;
@@ -120,7 +113,7 @@ public final class LdapImporter {
                     } catch (LDAPException e) {
                         // the message holds the server's diagnostic, never the bind password
                         throw new IllegalStateException("LDAP " + s.url() + ": " + e.getResultCode() + " "
-                                + e.getDiagnosticMessage(), e);
+                                + (e.getDiagnosticMessage() == null ? e.getMessage() : e.getDiagnosticMessage()), e);
                     }
                     DirectoryWriter.Counts result = w.finish();
                     storeHighWater(c, s, highest.get());
@@ -204,28 +197,7 @@ public final class LdapImporter {
     }
 
     static LDAPConnection connect(LdapImportSettings s) throws LDAPException {
-        LDAPURL url = new LDAPURL(s.url());
-        LDAPConnectionOptions options = new LDAPConnectionOptions();
-        options.setConnectTimeoutMillis(10_000);
-        options.setResponseTimeoutMillis(120_000);
-        LDAPConnection c;
-        try {
-            SSLUtil tls = new SSLUtil(JVMDefaultTrustManager.getInstance());
-            if (url.getScheme().equalsIgnoreCase("ldaps")) {
-                c = new LDAPConnection(tls.createSSLSocketFactory(), options, url.getHost(), url.getPort());
-            } else {
-                c = new LDAPConnection(options, url.getHost(), url.getPort());
-                if (s.startTls()) {
-                    var result = c.processExtendedOperation(new StartTLSExtendedRequest(tls.createSSLContext()));
-                    if (result.getResultCode() != ResultCode.SUCCESS) {
-                        c.close();
-                        throw new LDAPException(result.getResultCode(), "StartTLS refused: " + result.getDiagnosticMessage());
-                    }
-                }
-            }
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("LDAP: cannot set up TLS: " + e.getMessage(), e);
-        }
+        LDAPConnection c = s.tls().connect(s.url(), s.startTls(), 120_000);
         try {
             c.bind(s.bindDn(), s.bindPassword());
         } catch (LDAPException e) {
