@@ -10,7 +10,7 @@ import org.hermod.config.Settings;
 import org.hermod.sis.Role;
 
 /**
- * One directory users are imported from, {@code hermod.ldap.imports[i].*} (docs/SIS.md "LDAP import"). Its job is
+ * One directory users and groups are imported from, {@code hermod.ldap.imports[i].*} (docs/SIS.md "LDAP import"). Its job is
  * the route {@code sis-ldap-<name>}; what it writes has the directory source {@code ldap:<name>}.
  *
  * @param source       {@code dir_user.source} of what it writes, default {@code ldap:<name>}; a full and a delta import
