@@ -140,9 +140,9 @@ public final class LdapImporter {
                 log.finish("FAILED", none, e.getMessage(), s.reportFolder());
                 throw e;
             }
-            String message = s.url() + " " + filter + (s.groups() ? " + " + groupFilter : "") + ": " + pages[0] + " page(s)" + (counts.errors() == 0 ? "" : ", " + counts.errors()
-                    + " bad entr(ies) skipped or cut, see the report") + (s.full() ? "" : mark == null
-                    ? ", delta without a mark: all entries read" : ", changed since " + mark);
+            String message = s.url() + " " + filter + (s.groups() ? " + " + groupFilter : "") + ": " + pages[0] + " page(s)"
+                    + (counts.errors() == 0 ? "" : ", " + counts.errors() + " bad entr(ies) skipped or cut, see the report")
+                    + (s.full() ? "" : mark == null ? ", delta without a mark: all entries read" : ", changed since " + mark);
             log.finish("DONE", counts, message, s.reportFolder());
             return new Result(log.id(), "DONE", counts, pages[0], highest.get());
         }
