@@ -36,7 +36,8 @@ import org.hermod.sis.SisUser;
 
 /**
  * Which attribute of an LDAP entry fills which field of a directory user: a file under {@code mappings/}
- * ({@code mappings/ldap-inetorgperson.properties} documents every key). Pure: no connection, no database.
+ * ({@code mappings/ldap-inetorgperson.properties} documents every key). Its {@code group.*} keys are the
+ * {@link LdapGroupMap}. Pure: no connection, no database.
  *
  * <p>{@link #toUser} judges an entry whole, as the file import judges a row: a missing id, account, family name or
  * role, or an unreadable end date skips the entry; a bad mobile number or e-mail address is reported and the user is
@@ -44,7 +45,7 @@ import org.hermod.sis.SisUser;
  */
 public record LdapAttributeMap(List<String> sisId, String account, String givenName, String familyName, String mobile,
                                String email, String role, Role defaultRole, Map<String, Role> roles, String endDate,
-                               DateTimeFormatter endDateFormat) {
+                               DateTimeFormatter endDateFormat, LdapGroupMap groups) {
 
     private static final Set<String> KEYS = Set.of("sisId", "account", "givenName", "familyName", "mobile", "email", "role",
             "defaultRole", "endDate", "endDateFormat");
@@ -64,7 +65,7 @@ public record LdapAttributeMap(List<String> sisId, String account, String givenN
         for (String key : p.stringPropertyNames()) {
             if (key.startsWith("role.")) {
                 roles.put(key.substring(5).trim().toLowerCase(Locale.ROOT), role(name, key, p.getProperty(key)));
-            } else if (!KEYS.contains(key)) {
+            } else if (!KEYS.contains(key) && !LdapGroupMap.KEYS.contains(key) && !key.startsWith("group.kind.")) {
                 throw new ConfigException(name, "unknown key '" + key + "' (see mappings/ldap-inetorgperson.properties)");
             }
         }
@@ -84,13 +85,13 @@ public record LdapAttributeMap(List<String> sisId, String account, String givenN
         return new LdapAttributeMap(ids, required(name, p, "account"), value(p, "givenName").orElse(null),
                 required(name, p, "familyName"), value(p, "mobile").orElse(null), value(p, "email").orElse(null),
                 value(p, "role").orElse(null), value(p, "defaultRole").map(v -> role(name, "defaultRole", v)).orElse(null),
-                Map.copyOf(roles), value(p, "endDate").orElse(null), endDateFormat);
+                Map.copyOf(roles), value(p, "endDate").orElse(null), endDateFormat, LdapGroupMap.of(name, p));
     }
 
     /** The same map with another default role (a directory of staff only, say); null keeps this one's. */
     public LdapAttributeMap withDefaultRole(Role role) {
         return role == null ? this : new LdapAttributeMap(sisId, account, givenName, familyName, mobile, email, this.role,
-                role, roles, endDate, endDateFormat);
+                role, roles, endDate, endDateFormat, groups);
     }
 
     /** The attributes to ask the server for (operational ones such as entryUUID are only returned when named). */
@@ -153,6 +154,11 @@ public record LdapAttributeMap(List<String> sisId, String account, String givenN
         }
         return Optional.of(new SisUser(id, null, null, accountValue, text(entry, givenName), family, roleValue, mobileValue,
                 emailValue, null, end, List.of(), new Origin(dn, number, idAttribute)));
+    }
+
+    /** The entry's id: the value of the first {@link #sisId} attribute it has, or null. */
+    public String id(Entry entry) {
+        return sisId.stream().map(a -> text(entry, a)).filter(v -> v != null).findFirst().orElse(null);
     }
 
     /** The value, or null (reported, user kept) when it is not plausible. */

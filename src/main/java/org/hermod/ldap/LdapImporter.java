@@ -1,11 +1,12 @@
 package org.hermod.ldap;
 
 import com.unboundid.asn1.ASN1OctetString;
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
-import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPException;
-import com.unboundid.ldap.sdk.LDAPURL;
+import com.unboundid.ldap.sdk.LDAPSearchException;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.RootDSE;
 import com.unboundid.ldap.sdk.SearchRequest;
@@ -13,41 +14,51 @@ import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
-import com.unboundid.ldap.sdk.extensions.StartTLSExtendedRequest;
 import com.unboundid.util.StaticUtils;
-import com.unboundid.util.ssl.JVMDefaultTrustManager;
-import com.unboundid.util.ssl.SSLUtil;
-import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.hermod.db.Jdbc;
+import org.hermod.ldap.LdapGroupMap.LdapGroup;
 import org.hermod.outbox.MobilePrefixes;
 import org.hermod.outbox.PhoneNumbers;
 import org.hermod.sis.DirectoryWriter;
 import org.hermod.sis.ImportLog;
+import org.hermod.sis.Origin;
+import org.hermod.sis.RowError;
+import org.hermod.sis.SisClass;
+import org.hermod.sis.SisEnrollment;
+import org.hermod.sis.SisOrg;
+import org.hermod.sis.SisUser;
 import org.hermod.tenant.Tenants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Imports the users of one LDAP directory (or Active Directory) into Hermod's directory, with the rules of the file
- * import: through the same {@link DirectoryWriter}, upserted by id within the tenant, source {@code ldap:<name>},
- * one database transaction per run, recorded in {@code sis_import} (format {@code ldap}) so {@code GET /api/imports}
- * shows it. The search is paged (RFC 2696 simple paged results) when the server supports it.
+ * Imports the users and groups of one LDAP directory (or Active Directory) into Hermod's directory, with the rules of
+ * the file import: through the same {@link DirectoryWriter}, upserted by id within the tenant, source
+ * {@code ldap:<name>}, one database transaction per run, recorded in {@code sis_import} (format {@code ldap}) so
+ * {@code GET /api/imports} shows it. The searches are paged (RFC 2696 simple paged results) when the server supports
+ * it. Users are read first, then groups (as the file import's classes, kind CLASS or TEAM) with their members as
+ * memberships; members are found by {@link LdapMembers}.
  *
- * <p>Delta: each run stores the highest {@code modifyTimestamp} it saw in {@code ldap_import_state} (in the run's
- * transaction); the next delta run adds {@code (modifyTimestamp>=mark)} to the filter. A full run ends the users of
- * this source the search no longer returns, after the grace.
+ * <p>Delta: each run stores the highest {@code modifyTimestamp} of its users and groups in {@code ldap_import_state}
+ * (in the run's transaction); the next delta run adds {@code (modifyTimestamp>=mark)} to both filters, and a changed
+ * group's memberships are replaced by its list. A full run ends the users of this source the search no longer
+ * returns, after the grace, and removes the memberships and empty groups the directory no longer has.
  */
 public final class LdapImporter {
 
@@ -97,8 +108,8 @@ public final class LdapImporter {
             throw new IllegalStateException("LDAP import " + name + ": unknown tenant '" + s.tenant() + "'");
         }
         String mark = s.full() ? null : highWater(name);
-        String filter = mark == null ? s.filter() : "(&" + s.filter() + "(" + MODIFY_TIMESTAMP + ">="
-                + Filter.encodeValue(mark) + "))";
+        String filter = changedSince(s.filter(), mark);
+        String groupFilter = changedSince(s.groupFilter(), mark);
         LocalDate today = LocalDate.now(clock.withZone(tenants.find(s.tenant()).orElseThrow().zone()));
         DirectoryWriter.Counts none = new DirectoryWriter.Counts(0, 0, 0, 0, 0, 0, 0);
         try (ImportLog log = ImportLog.start(jdbc.dataSource(), clock, s.tenant(), s.source(), "ldap-" + name, null, "ldap",
@@ -116,11 +127,11 @@ public final class LdapImporter {
                             () -> log.progress(writer.get().rows(), writer.get().errorCount()));
                     writer.set(w);
                     try (LDAPConnection ldap = connect(s)) {
-                        pages[0] = search(ldap, s, d.map(), filter, w, highest);
+                        pages[0] = read(ldap, c, s, d.map(), filter, groupFilter, w, highest);
                     } catch (LDAPException e) {
                         // the message holds the server's diagnostic, never the bind password
                         throw new IllegalStateException("LDAP " + s.url() + ": " + e.getResultCode() + " "
-                                + e.getDiagnosticMessage(), e);
+                                + (e.getDiagnosticMessage() == null ? e.getMessage() : e.getDiagnosticMessage()), e);
                     }
                     DirectoryWriter.Counts result = w.finish();
                     storeHighWater(c, s, highest.get());
@@ -130,43 +141,203 @@ public final class LdapImporter {
                 log.finish("FAILED", none, e.getMessage(), s.reportFolder());
                 throw e;
             }
-            String message = s.url() + " " + filter + ": " + pages[0] + " page(s)" + (counts.errors() == 0 ? "" : ", " + counts.errors()
-                    + " bad entr(ies) skipped or cut, see the report") + (s.full() ? "" : mark == null
-                    ? ", delta without a mark: all entries read" : ", changed since " + mark);
+            String message = s.url() + " " + filter + (s.groups() ? " + " + groupFilter : "") + ": " + pages[0] + " page(s)"
+                    + (counts.errors() == 0 ? "" : ", " + counts.errors() + " bad entr(ies) skipped or cut, see the report")
+                    + (s.full() ? "" : mark == null ? ", delta without a mark: all entries read" : ", changed since " + mark);
             log.finish("DONE", counts, message, s.reportFolder());
             return new Result(log.id(), "DONE", counts, pages[0], highest.get());
         }
     }
 
-    /** Reads every page, hands each entry's user (or its errors) to the writer; returns the number of pages. */
-    private static int search(LDAPConnection ldap, LdapImportSettings s, LdapAttributeMap map, String filter,
-                              DirectoryWriter w, AtomicReference<String> highest) throws LDAPException {
+    /** Reads the users, then the groups, every page; hands what they describe to the writer. The number of pages. */
+    private static int read(LDAPConnection ldap, Connection c, LdapImportSettings s, LdapAttributeMap map, String filter,
+                            String groupFilter, DirectoryWriter w, AtomicReference<String> highest)
+            throws LDAPException, SQLException {
         RootDSE root = ldap.getRootDSE();
         boolean paged = root == null || root.supportsControl(SimplePagedResultsControl.PAGED_RESULTS_OID);
         if (!paged) {
             LOG.warn("LDAP import {}: {} does not support paged results; one search (the server's size limit applies)",
                     s.name(), s.url());
         }
-        SearchRequest request = new SearchRequest(s.baseDn(), SearchScope.SUB, Filter.create(filter),
-                map.attributes(MODIFY_TIMESTAMP));
+        LdapMembers members = s.groups() ? new LdapMembers(new DN(s.baseDn()), !map.groups().memberAccounts().isEmpty(),
+                s.full() ? null : lookup(ldap, s, map)) : null;
+        int[] number = {0};
+        int pages = search(ldap, paged, s.pageSize(), s.baseDn(), filter, map.attributes(MODIFY_TIMESTAMP), entry -> {
+            number[0]++;
+            Optional<SisUser> user = map.toUser(entry, number[0], w::onError);
+            if (user.isPresent()) {
+                w.onUser(user.get());
+                if (members != null) {
+                    members.add(entry.getParsedDN(), user.get().sourcedId(), user.get().username());
+                }
+            }
+            highest.set(later(highest.get(), entry.getAttributeValue(MODIFY_TIMESTAMP)));
+        });
+        if (members == null) {
+            return pages;
+        }
+        number[0] = 0;
+        GroupWriter groups = new GroupWriter(c, s, map.groups(), members, w);
+        return pages + search(ldap, paged, s.pageSize(), s.groupBaseDn(), groupFilter,
+                map.groups().attributes(MODIFY_TIMESTAMP), entry -> {
+                    number[0]++;
+                    Optional<LdapGroup> group = map.groups().toGroup(entry, number[0], w::onError);
+                    if (group.isPresent()) {
+                        groups.write(group.get(), number[0]);
+                    }
+                    highest.set(later(highest.get(), entry.getAttributeValue(MODIFY_TIMESTAMP)));
+                });
+    }
+
+    @FunctionalInterface
+    private interface EntryStep {
+        void accept(SearchResultEntry entry) throws LDAPException, SQLException;
+    }
+
+    /** One search, page by page (RFC 2696) when {@code paged}; the number of pages. */
+    private static int search(LDAPConnection ldap, boolean paged, int pageSize, String baseDn, String filter,
+                              String[] attributes, EntryStep step) throws LDAPException, SQLException {
+        SearchRequest request = new SearchRequest(baseDn, SearchScope.SUB, Filter.create(filter), attributes);
         ASN1OctetString cookie = null;
         int pages = 0;
-        int number = 0;
         do {
             if (paged) {
-                request.setControls(new SimplePagedResultsControl(s.pageSize(), cookie, true));
+                request.setControls(new SimplePagedResultsControl(pageSize, cookie, true));
             }
             SearchResult result = ldap.search(request);
             pages++;
             for (SearchResultEntry entry : result.getSearchEntries()) {
-                number++;
-                map.toUser(entry, number, w::onError).ifPresent(w::onUser);
-                highest.set(later(highest.get(), entry.getAttributeValue(MODIFY_TIMESTAMP)));
+                step.accept(entry);
             }
             SimplePagedResultsControl response = paged ? SimplePagedResultsControl.get(result) : null;
             cookie = response == null ? null : response.getCookie();
         } while (cookie != null && cookie.getValueLength() > 0);
         return pages;
+    }
+
+    /**
+     * Hands groups and their memberships to the writer as the file import hands classes and enrollments. Holds the
+     * ids of the run's groups (few) to report a second group with the same id.
+     */
+    private static final class GroupWriter {
+        private final Connection c;
+        private final LdapImportSettings s;
+        private final LdapGroupMap map;
+        private final LdapMembers members;
+        private final DirectoryWriter w;
+        private final Set<String> schools = new HashSet<>();
+        private final Map<String, String> ids = new HashMap<>();
+
+        GroupWriter(Connection c, LdapImportSettings s, LdapGroupMap map, LdapMembers members, DirectoryWriter w) {
+            this.c = c;
+            this.s = s;
+            this.map = map;
+            this.members = members;
+            this.w = w;
+        }
+
+        /**
+         * The entry's member list is complete, so in a delta run the memberships it no longer lists are removed here;
+         * a full run leaves that to {@link DirectoryWriter#finish}. A member that is not a user of this import is a
+         * row error of the group (the group and its other members are written). A list the server cut (AD range
+         * retrieval) is a row error too: its members are added and none is removed.
+         */
+        void write(LdapGroup g, int number) throws LDAPException, SQLException {
+            String first = ids.putIfAbsent(g.sisId(), g.dn());
+            if (first != null) {
+                w.onError(new RowError(g.dn(), number, String.join(",", map.sisId()), "group id '" + g.sisId()
+                        + "' is also the id of " + first + "; this group is skipped"));
+                return;
+            }
+            if (g.school() != null && schools.add(g.school())) {
+                w.onOrg(new SisOrg(g.school(), g.school(), "school"));
+            }
+            // OneRoster's homeroom is a CLASS, scheduled a TEAM
+            w.onClass(new SisClass(g.sisId(), g.name(), "CLASS".equals(g.kind()) ? "homeroom" : "scheduled", g.school(),
+                    List.of()));
+            Set<String> users = new LinkedHashSet<>();
+            for (String dn : g.memberDns()) {
+                member(members.byDn(dn), g, number, map.members(), users);
+            }
+            for (String account : g.memberAccounts()) {
+                member(members.byAccount(account), g, number, map.memberAccounts(), users);
+            }
+            Origin origin = new Origin(g.dn(), number, String.join(",", map.members()));
+            if (g.incomplete() || !s.full()) {
+                w.awaitStaging();
+                List<String> existing = Jdbc.query(c, "select u.sis_id from dir_membership m join dir_group g on g.id = "
+                        + "m.group_id join dir_user u on u.id = m.user_id where g.tenant_id = ? and g.sis_id = ?",
+                        rs -> rs.getString(1), s.tenant(), g.sisId());
+                if (g.incomplete()) {
+                    w.onError(new RowError(g.dn(), number, String.join(",", map.members()), "the server sent only a range "
+                            + "of the members (Active Directory range retrieval is not supported): members added, none removed"));
+                    users.addAll(existing);
+                } else {
+                    for (String gone : existing) {
+                        if (!users.contains(gone)) {
+                            w.onEnrollment(new SisEnrollment(null, g.sisId(), gone, null, null, null, "tobedeleted", origin));
+                        }
+                    }
+                }
+            }
+            for (String user : users) {
+                w.onEnrollment(new SisEnrollment(null, g.sisId(), user, null, null, null, null, origin));
+            }
+        }
+
+        private void member(LdapMembers.Resolution found, LdapGroup g, int number, List<String> attributes, Set<String> users) {
+            if (found.sisId() != null) {
+                users.add(found.sisId());
+            } else {
+                w.onError(new RowError(g.dn(), number, String.join(",", attributes), found.problem()));
+            }
+        }
+    }
+
+    /** How a delta run finds a member it did not read: asks the server, under base-dn, with the user filter. */
+    private static LdapMembers.Lookup lookup(LDAPConnection ldap, LdapImportSettings s, LdapAttributeMap map) {
+        return new LdapMembers.Lookup() {
+            @Override
+            public LdapMembers.Resolution byDn(DN dn) throws LDAPException {
+                SearchResult found;
+                try {
+                    found = ldap.search(new SearchRequest(dn.toString(), SearchScope.BASE, Filter.create(s.filter()),
+                            map.attributes()));
+                } catch (LDAPSearchException e) {
+                    if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                        return LdapMembers.Resolution.problem("member '" + dn + "': no such entry");
+                    }
+                    throw e;
+                }
+                if (found.getEntryCount() == 0) {
+                    return LdapMembers.Resolution.problem("member '" + dn + "' does not match the filter " + s.filter()
+                            + " (a group? nested groups are not expanded)");
+                }
+                return id(map, found.getSearchEntries().get(0), "member '" + dn + "'");
+            }
+
+            @Override
+            public LdapMembers.Resolution byAccount(String account) throws LDAPException {
+                SearchResult found = ldap.search(new SearchRequest(s.baseDn(), SearchScope.SUB, Filter.createANDFilter(
+                        Filter.create(s.filter()), Filter.createEqualityFilter(map.account(), account)), map.attributes()));
+                if (found.getEntryCount() != 1) {
+                    return LdapMembers.Resolution.problem("member account '" + account + "': " + found.getEntryCount()
+                            + " users under " + s.baseDn() + " have it");
+                }
+                return id(map, found.getSearchEntries().get(0), "member account '" + account + "'");
+            }
+        };
+    }
+
+    private static LdapMembers.Resolution id(LdapAttributeMap map, Entry entry, String member) {
+        String id = map.id(entry);
+        return id == null ? LdapMembers.Resolution.problem(member + " has none of " + String.join(",", map.sisId()))
+                : LdapMembers.Resolution.of(id);
+    }
+
+    /** {@code filter}, or in a delta run with a mark only its entries changed since. */
+    private static String changedSince(String filter, String mark) {
+        return mark == null ? filter : "(&" + filter + "(" + MODIFY_TIMESTAMP + ">=" + Filter.encodeValue(mark) + "))";
     }
 
     /** The later of two GeneralizedTime values as the server wrote them; an unreadable one is ignored. */
@@ -204,28 +375,7 @@ public final class LdapImporter {
     }
 
     static LDAPConnection connect(LdapImportSettings s) throws LDAPException {
-        LDAPURL url = new LDAPURL(s.url());
-        LDAPConnectionOptions options = new LDAPConnectionOptions();
-        options.setConnectTimeoutMillis(10_000);
-        options.setResponseTimeoutMillis(120_000);
-        LDAPConnection c;
-        try {
-            SSLUtil tls = new SSLUtil(JVMDefaultTrustManager.getInstance());
-            if (url.getScheme().equalsIgnoreCase("ldaps")) {
-                c = new LDAPConnection(tls.createSSLSocketFactory(), options, url.getHost(), url.getPort());
-            } else {
-                c = new LDAPConnection(options, url.getHost(), url.getPort());
-                if (s.startTls()) {
-                    var result = c.processExtendedOperation(new StartTLSExtendedRequest(tls.createSSLContext()));
-                    if (result.getResultCode() != ResultCode.SUCCESS) {
-                        c.close();
-                        throw new LDAPException(result.getResultCode(), "StartTLS refused: " + result.getDiagnosticMessage());
-                    }
-                }
-            }
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("LDAP: cannot set up TLS: " + e.getMessage(), e);
-        }
+        LDAPConnection c = s.tls().connect(s.url(), s.startTls(), 120_000);
         try {
             c.bind(s.bindDn(), s.bindPassword());
         } catch (LDAPException e) {

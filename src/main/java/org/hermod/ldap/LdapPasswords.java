@@ -3,22 +3,18 @@ package org.hermod.ldap;
 import com.unboundid.ldap.sdk.ExtendedResult;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
-import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPException;
-import com.unboundid.ldap.sdk.LDAPURL;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.extensions.PasswordModifyExtendedRequest;
-import com.unboundid.util.ssl.JVMDefaultTrustManager;
-import com.unboundid.util.ssl.SSLUtil;
-import java.security.GeneralSecurityException;
 import org.hermod.password.DirectoryOfRecord;
 
 /**
  * Sets a user's password in the LDAP directory of record: binds as {@code hermod.ldap.bind-dn}, finds the one entry
  * whose filter matches the account, and sends the Password Modify extended operation (RFC 3062) for its DN, so the
- * server hashes the password by its own policy. One connection per call: passwords are set rarely.
+ * server hashes the password by its own policy. One connection per call: passwords are set rarely. TLS as the import
+ * does it ({@link LdapTls}).
  */
 public final class LdapPasswords implements DirectoryOfRecord {
 
@@ -47,23 +43,11 @@ public final class LdapPasswords implements DirectoryOfRecord {
         } catch (LDAPException e) {
             // the message of an LDAPException holds the server's diagnostic, never the request's password
             throw new IllegalStateException("LDAP " + settings.url() + ": " + e.getResultCode() + " "
-                    + e.getDiagnosticMessage(), e);
+                    + (e.getDiagnosticMessage() == null ? e.getMessage() : e.getDiagnosticMessage()), e);
         }
     }
 
     private LDAPConnection connect() throws LDAPException {
-        LDAPURL url = new LDAPURL(settings.url());
-        LDAPConnectionOptions options = new LDAPConnectionOptions();
-        options.setConnectTimeoutMillis(10_000);
-        options.setResponseTimeoutMillis(30_000);
-        if (url.getScheme().equalsIgnoreCase("ldaps")) {
-            try {
-                return new LDAPConnection(new SSLUtil(JVMDefaultTrustManager.getInstance()).createSSLSocketFactory(), options,
-                        url.getHost(), url.getPort());
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("LDAP: cannot set up TLS: " + e.getMessage(), e);
-            }
-        }
-        return new LDAPConnection(options, url.getHost(), url.getPort());
+        return settings.tls().connect(settings.url(), settings.startTls(), 30_000);
     }
 }

@@ -293,7 +293,8 @@ public final class DirectoryWriter implements Sink {
         });
     }
 
-    private void awaitStaging() {
+    /** Waits for the batch being staged: until the next record, the caller may use the connection itself. */
+    public void awaitStaging() {
         try {
             staging.join();
         } catch (CompletionException e) {

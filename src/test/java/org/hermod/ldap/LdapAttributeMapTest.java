@@ -67,4 +67,44 @@ class LdapAttributeMapTest {
         p.setProperty("surname", "sn");
         assertThatThrownBy(() -> LdapAttributeMap.of("test", p)).isInstanceOf(ConfigException.class).hasMessageContaining("surname");
     }
+
+    @Test
+    void mapsAGroupAndMarksAMemberListTheServerCutAsIncomplete() throws Exception {
+        LdapGroupMap groups = map.groups();
+        LdapGroupMap.LdapGroup g = groups.toGroup(new Entry("dn: cn=7a,ou=groups,dc=x", "cn: 7a",
+                "uniqueMember: uid=a,dc=x#'0101'B", "member: uid=b,dc=x"), 3, errors::add).orElseThrow();
+        assertThat(errors).isEmpty();
+        assertThat(List.of(g.sisId(), g.name(), g.kind(), g.memberDns(), g.incomplete()))
+                .as("cn is the fall-back id; TEAM the default kind")
+                .containsExactly("7a", "7a", "TEAM", List.of("uid=a,dc=x", "uid=b,dc=x"), false);
+        // Active Directory sends a group of more than 1,500 members as member;range=0-1499
+        LdapGroupMap.LdapGroup cut = groups.toGroup(new Entry("dn: cn=all,dc=x", "cn: all", "member;range=0-1: uid=a,dc=x",
+                "member;range=0-1: uid=b,dc=x"), 4, errors::add).orElseThrow();
+        assertThat(cut.memberDns()).containsExactly("uid=a,dc=x", "uid=b,dc=x");
+        assertThat(cut.incomplete()).isTrue();
+        assertThat(groups.toGroup(new Entry("dn: ou=nameless,dc=x", "ou: nameless"), 5, errors::add)).isEmpty();
+        assertThat(errors).extracting(RowError::column).containsExactly("entryUUID,cn", "cn");
+    }
+
+    @Test
+    void readsTheGroupKindTableAndRejectsABadKind() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("sisId", "uid");
+        p.setProperty("account", "uid");
+        p.setProperty("familyName", "sn");
+        p.setProperty("group.kind", "businessCategory");
+        p.setProperty("group.kind.Homeroom", "class");
+        LdapGroupMap groups = LdapAttributeMap.of("test", p).groups();
+        assertThat(groups.toGroup(new Entry("dn: cn=1b,dc=x", "cn: 1b", "businessCategory: HOMEROOM"), 1, errors::add)
+                .orElseThrow().kind()).isEqualTo("CLASS");
+        assertThat(groups.toGroup(new Entry("dn: cn=chess,dc=x", "cn: chess", "businessCategory: club"), 2, errors::add)
+                .orElseThrow().kind()).isEqualTo("TEAM");
+        p.setProperty("group.defaultKind", "club");
+        assertThatThrownBy(() -> LdapAttributeMap.of("test", p)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("group.defaultKind must be CLASS or TEAM");
+        p.remove("group.defaultKind");
+        p.setProperty("group.members", "member");
+        assertThatThrownBy(() -> LdapAttributeMap.of("test", p)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown key 'group.members'");
+    }
 }
