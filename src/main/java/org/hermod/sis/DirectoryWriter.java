@@ -412,12 +412,17 @@ public final class DirectoryWriter implements Sink {
 
     // --- merge ----------------------------------------------------------------------------------------------
 
+    /** Updates the tenant's rows of {@code table} whose values (or source) differ from their staged row. */
+    private int updateChanged(String table, String stage, String values) throws SQLException {
+        String same = "s.sis_id = " + table + ".sis_id";
+        return sql("update " + table + " set (" + values + ", source, last_seen_at) = (select " + prefixed("s", values)
+                + ", cast(? as varchar(64)), cast(? as timestamp) from " + stage + " s where " + same + ") where tenant_id = ? "
+                + "and exists (select 1 from " + stage + " s where " + same + " and (" + differs("s", table, values)
+                + " or " + table + ".source <> ?))", o.source(), now, o.tenant(), o.source());
+    }
+
     private void mergeGroups() throws SQLException {
-        groupsWritten += sql("update dir_group set (" + GROUP_VALUES + ", source, last_seen_at) = (select "
-                + prefixed("s", GROUP_VALUES) + ", cast(? as varchar(64)), cast(? as timestamp) from sis_stage_group s "
-                + "where s.sis_id = dir_group.sis_id) where tenant_id = ? and exists (select 1 from sis_stage_group s "
-                + "where s.sis_id = dir_group.sis_id and (" + differs("s", "dir_group", GROUP_VALUES)
-                + " or dir_group.source <> ?))", o.source(), now, o.tenant(), o.source());
+        groupsWritten += updateChanged("dir_group", "sis_stage_group", GROUP_VALUES);
         groupsWritten += sql("insert into dir_group (tenant_id, sis_id, " + GROUP_VALUES + ", source, last_seen_at) "
                 + "select ?, s.sis_id, " + prefixed("s", GROUP_VALUES) + ", ?, ? from sis_stage_group s where not exists "
                 + "(select 1 from dir_group g where g.tenant_id = ? and g.sis_id = s.sis_id) order by s.seq",
@@ -425,11 +430,7 @@ public final class DirectoryWriter implements Sink {
     }
 
     private void mergeUsers() throws SQLException {
-        usersUpdated += sql("update dir_user set (" + USER_VALUES + ", source, last_seen_at) = (select "
-                + prefixed("s", USER_VALUES) + ", cast(? as varchar(64)), cast(? as timestamp) from sis_stage_user s "
-                + "where s.sis_id = dir_user.sis_id) where tenant_id = ? and exists (select 1 from sis_stage_user s "
-                + "where s.sis_id = dir_user.sis_id and (" + differs("s", "dir_user", USER_VALUES)
-                + " or dir_user.source <> ?))", o.source(), now, o.tenant(), o.source());
+        usersUpdated += updateChanged("dir_user", "sis_stage_user", USER_VALUES);
         // a new user with an account and a valid mobile number who has not ended is due a welcome SMS
         usersInserted += sql("insert into dir_user (tenant_id, sis_id, " + USER_VALUES + ", source, last_seen_at, "
                 + "welcome_due) select ?, s.sis_id, " + prefixed("s", USER_VALUES) + ", ?, ?, case when ? and s.account "
@@ -477,7 +478,7 @@ public final class DirectoryWriter implements Sink {
                         + "' skipped: " + (group ? "group" : "user") + " not in the directory"));
             }
         }
-        if (postgres && (states.containsKey("C+") || o.full())) {
+        if (postgres && states.containsKey("C+")) {
             sql("create index on sis_stage_link (group_id, user_id)");
             sql("analyze sis_stage_link");
         }

@@ -1,7 +1,6 @@
 package org.hermod.ldap;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
@@ -14,13 +13,9 @@ import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.schema.Schema;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.hermod.testing.HermodApp;
 import org.hermod.testing.Http;
-import org.hermod.testing.MutableClock;
-import org.hermod.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,12 +81,7 @@ class LdapGroupImportTest {
                 .replace("\ngroup.kind=\n", "\ngroup.kind=businessCategory\ngroup.kind.class=CLASS\n")
                 .replace("\ngroup.school=\n", "\ngroup.school=o\n")
                 .replace("\ngroup.memberUid=\n", "\ngroup.memberUid=memberUid\n"));
-        app = HermodApp.on(TestDatabases.h2()).bean("clock", new MutableClock(Instant.parse("2026-01-12T08:00:00Z")))
-                .with("hermod.ldap.imports[0].name", "school")
-                .with("hermod.ldap.imports[0].url", "ldap://localhost:" + ldap.getListenPort())
-                .with("hermod.ldap.imports[0].bind-dn", "cn=hermod,dc=school,dc=dk")
-                .with("hermod.ldap.imports[0].bind-password", "bind-secret")
-                .with("hermod.ldap.imports[0].base-dn", PEOPLE)
+        app = LdapRuns.app("ldap://localhost:" + ldap.getListenPort(), PEOPLE)
                 .with("hermod.ldap.imports[0].group-base-dn", groupBaseDn)
                 .with("hermod.ldap.imports[0].group-filter", "(|" + LdapImportSettings.GROUP_FILTER + "(objectClass=posixGroup))")
                 .with("hermod.ldap.imports[0].mapping", map.toString())
@@ -114,12 +104,7 @@ class LdapGroupImportTest {
 
     /** Starts a run through the API and returns its sis_import record once it is finished. */
     private JsonNode run() {
-        long before = app.count("select count(*) from sis_import where status <> 'RUNNING'");
-        assertThat(admin.post("/api/jobs/sis-ldap-school/run", null).status()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                app.count("select count(*) from sis_import where status <> 'RUNNING'")).isEqualTo(before + 1));
-        long id = app.jdbc().query("select max(id) from sis_import", rs -> rs.getLong(1)).get(0);
-        return admin.get("/api/imports/" + id).json();
+        return LdapRuns.run(app);
     }
 
     private static JsonNode done(JsonNode run) {

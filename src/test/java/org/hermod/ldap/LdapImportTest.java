@@ -1,7 +1,6 @@
 package org.hermod.ldap;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
@@ -16,15 +15,11 @@ import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 import com.unboundid.ldap.sdk.schema.Schema;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hermod.testing.HermodApp;
 import org.hermod.testing.Http;
-import org.hermod.testing.MutableClock;
-import org.hermod.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,12 +83,7 @@ class LdapImportTest {
     }
 
     private void startApp(String mode) {
-        app = HermodApp.on(TestDatabases.h2()).bean("clock", new MutableClock(Instant.parse("2026-01-12T08:00:00Z")))
-                .with("hermod.ldap.imports[0].name", "school")
-                .with("hermod.ldap.imports[0].url", "ldap://localhost:" + ldap.getListenPort())
-                .with("hermod.ldap.imports[0].bind-dn", "cn=hermod,dc=school,dc=dk")
-                .with("hermod.ldap.imports[0].bind-password", "bind-secret")
-                .with("hermod.ldap.imports[0].base-dn", BASE)
+        app = LdapRuns.app("ldap://localhost:" + ldap.getListenPort(), BASE)
                 .with("hermod.ldap.imports[0].page-size", "10")
                 .with("hermod.ldap.imports[0].mode", mode)
                 .with("hermod.ldap.imports[0].grace", "14d")
@@ -113,16 +103,8 @@ class LdapImportTest {
 
     /** Starts a run through the API and returns its sis_import record once it is DONE. */
     private JsonNode run() {
-        long before = app.count("select count(*) from sis_import where source = 'ldap:school' and status <> 'RUNNING'");
-        assertThat(admin.post("/api/jobs/sis-ldap-school/run", null).status()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                app.count("select count(*) from sis_import where source = 'ldap:school' and status <> 'RUNNING'"))
-                .as(() -> admin.get("/api/jobs/sis-ldap-school").toString()).isEqualTo(before + 1));
-        Http.Response list = admin.get("/api/imports?tenant=default");
-        assertThat(list.status()).as(list.toString()).isEqualTo(200);
-        JsonNode last = admin.get("/api/imports/" + list.json().get(0).get("id").asLong()).json();
+        JsonNode last = LdapRuns.run(app);
         assertThat(last.get("status").asText()).as(last.toString()).isEqualTo("DONE");
-        assertThat(last.get("source").asText()).isEqualTo("ldap:school");
         return last;
     }
 

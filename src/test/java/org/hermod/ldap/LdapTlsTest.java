@@ -2,7 +2,6 @@ package org.hermod.ldap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
@@ -20,15 +19,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.hermod.config.ConfigException;
 import org.hermod.testing.HermodApp;
-import org.hermod.testing.Http;
-import org.hermod.testing.MutableClock;
-import org.hermod.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -135,33 +127,21 @@ class LdapTlsTest {
     }
 
     private void startApp(String url, boolean startTls, Path trustStore) {
-        Map<String, String> keys = new LinkedHashMap<>();
-        keys.put("url", url);
-        keys.put("start-tls", Boolean.toString(startTls));
+        HermodApp.Builder builder = LdapRuns.app(url, "ou=people,dc=school,dc=dk")
+                .with("hermod.ldap.imports[0].start-tls", Boolean.toString(startTls))
+                .with("hermod.ldap.imports[0].default-role", "STAFF")
+                .with("hermod.ldap.imports[0].welcome", "false")
+                .with("hermod.ldap.imports[0].report-folder", temp.resolve("reports").toString());
         if (trustStore != null) {
-            keys.put("trust-store", trustStore.toString());
-            keys.put("trust-store-password", SECRET);
+            builder.with("hermod.ldap.imports[0].trust-store", trustStore.toString())
+                    .with("hermod.ldap.imports[0].trust-store-password", SECRET);
         }
-        keys.put("name", "school");
-        keys.put("bind-dn", "cn=hermod,dc=school,dc=dk");
-        keys.put("bind-password", "bind-secret");
-        keys.put("base-dn", "ou=people,dc=school,dc=dk");
-        keys.put("default-role", "STAFF");
-        keys.put("welcome", "false");
-        keys.put("report-folder", temp.resolve("reports").toString());
-        HermodApp.Builder builder = HermodApp.on(TestDatabases.h2())
-                .bean("clock", new MutableClock(Instant.parse("2026-01-12T08:00:00Z")));
-        keys.forEach((k, v) -> builder.with("hermod.ldap.imports[0]." + k, v));
         app = builder.start();
     }
 
     /** Runs the import through the API; its finished sis_import record. */
     private JsonNode run() {
-        Http admin = app.admin();
-        assertThat(admin.post("/api/jobs/sis-ldap-school/run", null).status()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                app.count("select count(*) from sis_import where source = 'ldap:school' and status <> 'RUNNING'")).isEqualTo(1));
-        return admin.get("/api/imports/" + app.jdbc().query("select id from sis_import", rs -> rs.getLong(1)).get(0)).json();
+        return LdapRuns.run(app);
     }
 
     private void assertImported(JsonNode run) {

@@ -1,0 +1,39 @@
+package org.hermod.ldap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import org.hermod.testing.HermodApp;
+import org.hermod.testing.MutableClock;
+import org.hermod.testing.TestDatabases;
+
+/** What the LDAP import tests share: an application with LDAP import {@code school}, and a run through the jobs API. */
+final class LdapRuns {
+
+    private LdapRuns() {
+    }
+
+    /** The application on H2 with import {@code school} reading {@code url} under {@code baseDn} as the test's bind account. */
+    static HermodApp.Builder app(String url, String baseDn) {
+        return HermodApp.on(TestDatabases.h2()).bean("clock", new MutableClock(Instant.parse("2026-01-12T08:00:00Z")))
+                .with("hermod.ldap.imports[0].name", "school")
+                .with("hermod.ldap.imports[0].url", url)
+                .with("hermod.ldap.imports[0].bind-dn", "cn=hermod,dc=school,dc=dk")
+                .with("hermod.ldap.imports[0].bind-password", "bind-secret")
+                .with("hermod.ldap.imports[0].base-dn", baseDn);
+    }
+
+    /** Runs the import now through the API and returns its sis_import record once it is finished (any status). */
+    static JsonNode run(HermodApp app) {
+        String finished = "select count(*) from sis_import where source = 'ldap:school' and status <> 'RUNNING'";
+        long before = app.count(finished);
+        assertThat(app.admin().post("/api/jobs/sis-ldap-school/run", null).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(app.count(finished))
+                .as(() -> app.admin().get("/api/jobs/sis-ldap-school").toString()).isEqualTo(before + 1));
+        long id = app.jdbc().query("select max(id) from sis_import where source = 'ldap:school'", rs -> rs.getLong(1)).get(0);
+        return app.admin().get("/api/imports/" + id).json();
+    }
+}
