@@ -81,15 +81,13 @@ class LdapGroupImportTest {
                 .replace("\ngroup.kind=\n", "\ngroup.kind=businessCategory\ngroup.kind.class=CLASS\n")
                 .replace("\ngroup.school=\n", "\ngroup.school=o\n")
                 .replace("\ngroup.memberUid=\n", "\ngroup.memberUid=memberUid\n"));
-        app = LdapRuns.app("ldap://localhost:" + ldap.getListenPort(), PEOPLE)
+        app = LdapRuns.app("ldap://localhost:" + ldap.getListenPort(), PEOPLE, temp)
                 .with("hermod.ldap.imports[0].group-base-dn", groupBaseDn)
                 .with("hermod.ldap.imports[0].group-filter", "(|" + LdapImportSettings.GROUP_FILTER + "(objectClass=posixGroup))")
                 .with("hermod.ldap.imports[0].mapping", map.toString())
                 .with("hermod.ldap.imports[0].default-role", "STUDENT")
                 .with("hermod.ldap.imports[0].page-size", "2")
                 .with("hermod.ldap.imports[0].mode", mode)
-                .with("hermod.ldap.imports[0].welcome", "false")
-                .with("hermod.ldap.imports[0].report-folder", temp.resolve("reports").toString())
                 .start();
         admin = app.admin();
     }

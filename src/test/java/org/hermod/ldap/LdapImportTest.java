@@ -83,12 +83,10 @@ class LdapImportTest {
     }
 
     private void startApp(String mode) {
-        app = LdapRuns.app("ldap://localhost:" + ldap.getListenPort(), BASE)
+        app = LdapRuns.app("ldap://localhost:" + ldap.getListenPort(), BASE, temp)
                 .with("hermod.ldap.imports[0].page-size", "10")
                 .with("hermod.ldap.imports[0].mode", mode)
                 .with("hermod.ldap.imports[0].grace", "14d")
-                .with("hermod.ldap.imports[0].welcome", "false")
-                .with("hermod.ldap.imports[0].report-folder", temp.resolve("reports").toString())
                 .start();
         admin = app.admin();
     }

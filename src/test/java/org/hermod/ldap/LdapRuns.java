@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.hermod.testing.HermodApp;
@@ -16,14 +17,19 @@ final class LdapRuns {
     private LdapRuns() {
     }
 
-    /** The application on H2 with import {@code school} reading {@code url} under {@code baseDn} as the test's bind account. */
-    static HermodApp.Builder app(String url, String baseDn) {
+    /**
+     * The application on H2 with import {@code school} reading {@code url} under {@code baseDn} as the test's bind
+     * account, without welcome SMS, its reports in {@code temp/reports}.
+     */
+    static HermodApp.Builder app(String url, String baseDn, Path temp) {
         return HermodApp.on(TestDatabases.h2()).bean("clock", new MutableClock(Instant.parse("2026-01-12T08:00:00Z")))
                 .with("hermod.ldap.imports[0].name", "school")
                 .with("hermod.ldap.imports[0].url", url)
                 .with("hermod.ldap.imports[0].bind-dn", "cn=hermod,dc=school,dc=dk")
                 .with("hermod.ldap.imports[0].bind-password", "bind-secret")
-                .with("hermod.ldap.imports[0].base-dn", baseDn);
+                .with("hermod.ldap.imports[0].base-dn", baseDn)
+                .with("hermod.ldap.imports[0].welcome", "false")
+                .with("hermod.ldap.imports[0].report-folder", temp.resolve("reports").toString());
     }
 
     /** Runs the import now through the API and returns its sis_import record once it is finished (any status). */

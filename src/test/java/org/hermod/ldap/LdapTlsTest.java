@@ -127,11 +127,9 @@ class LdapTlsTest {
     }
 
     private void startApp(String url, boolean startTls, Path trustStore) {
-        HermodApp.Builder builder = LdapRuns.app(url, "ou=people,dc=school,dc=dk")
+        HermodApp.Builder builder = LdapRuns.app(url, "ou=people,dc=school,dc=dk", temp)
                 .with("hermod.ldap.imports[0].start-tls", Boolean.toString(startTls))
-                .with("hermod.ldap.imports[0].default-role", "STAFF")
-                .with("hermod.ldap.imports[0].welcome", "false")
-                .with("hermod.ldap.imports[0].report-folder", temp.resolve("reports").toString());
+                .with("hermod.ldap.imports[0].default-role", "STAFF");
         if (trustStore != null) {
             builder.with("hermod.ldap.imports[0].trust-store", trustStore.toString())
                     .with("hermod.ldap.imports[0].trust-store-password", SECRET);
