@@ -156,13 +156,14 @@ public final class HermodConfiguration implements CamelConfiguration {
                 settings.integer("hermod.welcome.password-length", 8, 64), loginUrl));
         dispatcher.addSentListener(temporaryPasswords.get());
         registry.bind("temporaryPasswords", temporaryPasswords.get());
+        ErrorLog errorLog = new ErrorLog(jdbc, clock);
         WelcomeSms welcomeSms = new WelcomeSms(jdbc, clock, tenants, temporaryPasswords.get(),
-                settings.string("hermod.welcome.text"), settings.integer("hermod.welcome.batch-size", 1, 10_000));
+                settings.string("hermod.welcome.text"), settings.integer("hermod.welcome.batch-size", 1, 10_000),
+                settings.duration("hermod.welcome.retry-after"), errorLog);
         registry.bind("welcomeSms", welcomeSms);
         // a resent welcome or reset SMS gets a new password, not its masked text
         outbox.reissueSecretsWith(new PasswordResend(clock, tenants, temporaryPasswords.get(), welcomeSms, passwordReset));
         Jobs jobs = new Jobs(jdbc, TimeZone.getTimeZone(settings.zone("hermod.jobs.time-zone")));
-        ErrorLog errorLog = new ErrorLog(jdbc, clock);
         JobPolicy jobPolicy = new JobPolicy(jobs, errorLog, mailer, clock, 1000);
         context.addRoutePolicyFactory(new JobPolicyFactory(jobs, jobPolicy,
                 id -> settings.optional("hermod.jobs." + id + ".schedule")

@@ -33,6 +33,7 @@ class LdapPasswordTest {
     private InMemoryDirectoryServer ldap;
     private HermodApp app;
     private final ScriptedChannel channel = new ScriptedChannel("scripted");
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-12T10:00:00Z"));
 
     @BeforeEach
     void start() throws Exception {
@@ -42,10 +43,11 @@ class LdapPasswordTest {
         ldap = new InMemoryDirectoryServer(config);
         ldap.importFromLDIF(true, "src/test/resources/ldap/school.ldif");
         ldap.startListening();
-        app = HermodApp.on(TestDatabases.h2()).bean("clock", new MutableClock(Instant.parse("2026-01-12T10:00:00Z")))
+        app = HermodApp.on(TestDatabases.h2()).bean("clock", clock)
                 .bean("scripted", channel)
                 .with("hermod.outbox.default-channel", "scripted")
                 .with("hermod.welcome.poll-interval", "200ms")
+                .with("hermod.welcome.batch-size", "1")
                 .with("hermod.welcome.text", "{account}: {password}")
                 .with("hermod.reset.text", "{account}: {password}")
                 .with("hermod.ldap.url", "ldap://localhost:" + ldap.getListenPort())
@@ -97,6 +99,33 @@ class LdapPasswordTest {
                 .last().asString().startsWith("FAILED not reset: LDAP: 0 entries match (uid=ghost)");
         await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> channel.received.size() == 2);
         assertThat(app.count("select count(*) from sms where recipient = '+4520112202'")).isZero();
+    }
+
+    @Test
+    void aWelcomeTheDirectoryRefusesBacksOffAndDoesNotHoldUpTheUsersBehindIt() throws Exception {
+        // one user per run (batch-size 1), and the one the directory does not know comes first
+        app.jdbc().update("insert into dir_user (tenant_id, sis_id, account, mobile, mobile_norm, source, welcome_due) "
+                + "values ('default', '2001', 'ghost', '+4520112202', '+4520112202', 'sb', true), "
+                + "('default', '2002', 'soer0417', '+4520112201', '+4520112201', 'sb', true)");
+        await().atMost(Duration.ofSeconds(20)).until(() -> channel.received.size() == 1);
+        bind("soer0417", lastPassword());
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5)).until(() -> app.count(
+                "select welcome_attempts from dir_user where sis_id = '2001'") == 1);
+        assertThat(app.jdbc().query("select welcome_next_at from dir_user where sis_id = '2001'",
+                rs -> rs.getTimestamp(1).toLocalDateTime().toString())).containsExactly("2026-01-12T10:01");
+        assertThat(app.jdbc().query("select job_id || ': ' || message from error_log", rs -> rs.getString(1)))
+                .singleElement().asString().startsWith("password-welcome: Welcome SMS for user 2001 of tenant default "
+                        + "not queued (attempt 1), tried again in PT1M: ").contains("0 entries match (uid=ghost)")
+                .doesNotContain("+4520112202");
+
+        clock.advance(Duration.ofMinutes(1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> app.count(
+                "select welcome_attempts from dir_user where sis_id = '2001'") == 2);
+        assertThat(app.jdbc().query("select welcome_next_at from dir_user where sis_id = '2001'",
+                rs -> rs.getTimestamp(1).toLocalDateTime().toString())).as("the delay doubles")
+                .containsExactly("2026-01-12T10:03");
+        assertThat(app.count("select count(*) from dir_user where sis_id = '2001' and welcome_due = true")).isEqualTo(1);
+        assertThat(channel.received).hasSize(1);
     }
 
     private long smsTo(String recipient) {
