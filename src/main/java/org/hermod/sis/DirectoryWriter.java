@@ -91,7 +91,6 @@ public final class DirectoryWriter implements Sink {
     /** The batch being copied into the staging tables, see {@link #handOff}. */
     private CompletableFuture<Void> staging = CompletableFuture.completedFuture(null);
     private volatile long copyNanos;
-    private boolean staged;
     /** The seq of the last user staged: a mapped file's group memberships follow their user's row. */
     private long lastUser;
     /** Whether memberships may name users the export lacks (see {@link Sink#onReferences}); LDAP never says. */
@@ -107,6 +106,9 @@ public final class DirectoryWriter implements Sink {
     private long errorCount;
 
     /**
+     * Creates the staging tables, so construct the writer first in the transaction: on H2 that creation commits
+     * what the transaction holds (see {@link #createStage}).
+     *
      * @param normaliseMobile the number in E.164, or null when it cannot receive SMS (kept as written in {@code mobile})
      * @param errors          told of every row error (the import's report and error table)
      * @param progress        called after every record, cheap; the caller decides when to report
@@ -121,6 +123,7 @@ public final class DirectoryWriter implements Sink {
         this.progress = progress;
         try {
             this.postgres = c.isWrapperFor(BaseConnection.class);
+            createStage();
         } catch (SQLException e) {
             throw new Jdbc.DataException(e);
         }
@@ -205,7 +208,6 @@ public final class DirectoryWriter implements Sink {
     /** Merges what was staged into the directory and, for a full import, ends what the export no longer has. */
     public Counts finish() throws SQLException {
         awaitStaging();
-        createStage();
         copy(groups, users, rejected, members);
         LOG.debug("SIS import #{}: staging COPY {} ms in all (overlapping the reading)", o.importId(), copyNanos / 1_000_000);
         long t0 = System.nanoTime();
@@ -267,11 +269,6 @@ public final class DirectoryWriter implements Sink {
      */
     private void handOff() {
         awaitStaging();
-        try {
-            createStage();
-        } catch (SQLException e) {
-            throw new Jdbc.DataException(e);
-        }
         List<Object[]> g = groups;
         List<Object[]> u = users;
         List<Object[]> r = rejected;
@@ -312,14 +309,14 @@ public final class DirectoryWriter implements Sink {
     }
 
     /**
-     * The staging tables, dropped at the end of the transaction. H2 commits the transaction on CREATE INDEX, so
-     * there the keys are declared with the table (TRANSACTIONAL keeps the CREATE itself from committing).
+     * The staging tables. PostgreSQL: temporary tables of the transaction, dropped at commit or rollback, indexed
+     * after loading. H2 cannot index in a transaction (CREATE INDEX commits it), and a temporary table created with
+     * keys inside a transaction locks H2's catalog until the commit, which stalls every other connection's insert
+     * into a table with an identity column or a foreign key (the import's own error log, the outbox). So on H2 they
+     * are created once per connection, with their keys, before the transaction has done anything (the CREATE
+     * commits nothing then), and emptied at every commit; a rollback takes their rows with it.
      */
     private void createStage() throws SQLException {
-        if (staged) {
-            return;
-        }
-        staged = true;
         temporary("sis_stage_user", "seq bigint not null, file varchar(500), line int not null, id_column varchar(200), "
                 + "sis_id varchar(128) not null, account varchar(128), given_name varchar(200), family_name varchar(200), "
                 + "role varchar(32), mobile varchar(32), mobile_norm varchar(20), email varchar(320), start_date date, "
@@ -332,13 +329,20 @@ public final class DirectoryWriter implements Sink {
                 + "sis_id varchar(128), checked boolean not null, user_seq bigint, group_sis_id varchar(128) not null, "
                 + "user_sis_id varchar(128) not null, role varchar(32), del boolean not null",
                 "primary key (group_sis_id, user_sis_id, seq)");
+        temporary("sis_stage_link", "seq bigint not null, group_id bigint, user_id bigint, role varchar(32), "
+                + "del boolean not null, state char(1) not null, file varchar(500), line int, group_sis_id varchar(128), "
+                + "user_sis_id varchar(128)", "primary key (seq), unique (group_id, user_id)");
     }
 
     /** @param h2Keys the keys H2 needs for its joins (PostgreSQL hashes, or gets indexes after loading) */
     private void temporary(String table, String columns, String h2Keys) throws SQLException {
-        Jdbc.update(c, postgres
-                ? "create temporary table " + table + " (" + columns + ") on commit drop"
-                : "create local temporary table " + table + " (" + columns + ", " + h2Keys + ") on commit drop transactional");
+        if (postgres) {
+            Jdbc.update(c, "create temporary table " + table + " (" + columns + ") on commit drop");
+        } else {
+            Jdbc.update(c, "create local temporary table if not exists " + table + " (" + columns + ", " + h2Keys
+                    + ") on commit delete rows");
+            Jdbc.update(c, "delete from " + table);
+        }
     }
 
     // --- checks: what a reader cannot check without holding every id ---------------------------------------
@@ -446,10 +450,6 @@ public final class DirectoryWriter implements Sink {
      * and skipped). The writes then touch only the rows of their state: an unchanged export writes nothing.
      */
     private void mergeMemberships() throws SQLException {
-        temporary("sis_stage_link", "seq bigint not null, group_id bigint, user_id bigint, role varchar(32), "
-                + "del boolean not null, state char(1) not null, file varchar(500), line int, group_sis_id varchar(128), "
-                + "user_sis_id varchar(128)",
-                "primary key (seq), unique (group_id, user_id)");
         sql("insert into sis_stage_link (seq, group_id, user_id, role, del, state, file, line, group_sis_id, "
                 + "user_sis_id) "
                 + "select s.seq, g.id, u.id, s.role, s.del, case when g.id is null or u.id is null then 'X' "

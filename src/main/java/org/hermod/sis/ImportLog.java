@@ -119,6 +119,22 @@ public final class ImportLog implements AutoCloseable {
         }
     }
 
+    /**
+     * The file is read: logs it and shows {@code rows}, {@code errors} and what happens now in the import row's
+     * message (the API), until {@link #finish} replaces it.
+     */
+    public void read(long rows, long errors, String next) {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        LOG.info("SIS import {}: read {} rows, {} errors in {} s; {}", label, rows, errors, String.format("%.1f", seconds), next);
+        try {
+            flushErrors();
+            Jdbc.update(c, "update sis_import set rows_read = ?, error_count = ?, message = ? where id = ?", rows, errors,
+                    "read " + rows + " rows; " + next, id);
+        } catch (SQLException e) {
+            throw new Jdbc.DataException(e);
+        }
+    }
+
     /** Stores the outcome and moves the report to {@code reportDir}; returns the report's path. */
     public Path finish(String status, DirectoryWriter.Counts counts, String message, Path reportDir) {
         try {

@@ -131,6 +131,7 @@ public final class SisImporter {
                     }, () -> log.progress(writer.get().rows(), writer.get().errorCount()));
                     writer.set(w);
                     read(s, file, w);
+                    log.read(w.rows(), w.errorCount(), "merging into the directory");
                     DirectoryWriter.Counts result = w.finish();
                     if (rejection.get() == null && s.allOrNothing() && result.errors() > 0) {
                         rejection.set(result.errors() + " bad row(s) and all-or-nothing is set: nothing applied");
