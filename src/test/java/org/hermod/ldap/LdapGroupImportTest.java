@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.hermod.testing.HermodApp;
 import org.hermod.testing.Http;
+import org.hermod.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,13 +76,18 @@ class LdapGroupImportTest {
         ldap.startListening();
     }
 
+    /** The database URL; {@link LdapGroupImportPostgresIT} runs the same on embedded PostgreSQL. */
+    String database() {
+        return TestDatabases.h2();
+    }
+
     private void startApp(String mode, String groupBaseDn) throws Exception {
         Path map = temp.resolve("ldap-school.properties");
         Files.writeString(map, Files.readString(Path.of("mappings/ldap-inetorgperson.properties"))
                 .replace("\ngroup.kind=\n", "\ngroup.kind=businessCategory\ngroup.kind.class=CLASS\n")
                 .replace("\ngroup.school=\n", "\ngroup.school=o\n")
                 .replace("\ngroup.memberUid=\n", "\ngroup.memberUid=memberUid\n"));
-        app = LdapRuns.app("ldap://localhost:" + ldap.getListenPort(), PEOPLE, temp)
+        app = LdapRuns.app(database(), "ldap://localhost:" + ldap.getListenPort(), PEOPLE, temp)
                 .with("hermod.ldap.imports[0].group-base-dn", groupBaseDn)
                 .with("hermod.ldap.imports[0].group-filter", "(|" + LdapImportSettings.GROUP_FILTER + "(objectClass=posixGroup))")
                 .with("hermod.ldap.imports[0].mapping", map.toString())

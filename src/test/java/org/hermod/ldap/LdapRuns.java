@@ -22,7 +22,12 @@ final class LdapRuns {
      * account, without welcome SMS, its reports in {@code temp/reports}.
      */
     static HermodApp.Builder app(String url, String baseDn, Path temp) {
-        return HermodApp.on(TestDatabases.h2()).bean("clock", new MutableClock(Instant.parse("2026-01-12T08:00:00Z")))
+        return app(TestDatabases.h2(), url, baseDn, temp);
+    }
+
+    /** The same on the database at {@code dbUrl}. */
+    static HermodApp.Builder app(String dbUrl, String url, String baseDn, Path temp) {
+        return HermodApp.on(dbUrl).bean("clock", new MutableClock(Instant.parse("2026-01-12T08:00:00Z")))
                 .with("hermod.ldap.imports[0].name", "school")
                 .with("hermod.ldap.imports[0].url", url)
                 .with("hermod.ldap.imports[0].bind-dn", "cn=hermod,dc=school,dc=dk")
