@@ -166,17 +166,18 @@ public final class DirectoryWriter implements Sink {
         String mobile = blankToNull(u.mobile());
         Origin at = u.origin();
         lastUser = seq + 1;
-        stage(users, new Object[] {++seq, at.file(), at.line(), at.idColumn(), u.sourcedId(), blankToNull(u.username()), u.givenName(), u.familyName(),
-                u.role() == null ? null : u.role().name(), mobile, mobile == null ? null : normaliseMobile.apply(mobile),
-                blankToNull(u.email()), u.startDate(), end});
+        stage(users, new Object[] {++seq, at.file(), at.line(), at.idColumn(), u.sourcedId(), blankToNull(u.username()),
+                u.givenName(), u.familyName(), u.role() == null ? null : u.role().name(), mobile,
+                mobile == null ? null : normaliseMobile.apply(mobile), blankToNull(u.email()), u.startDate(), end});
         counted();
     }
 
     @Override
     public void onEnrollment(SisEnrollment e) {
         Origin at = e.origin();
-        stage(members, new Object[] {++seq, at.file(), at.line(), at.idColumn(), e.sourcedId(), true, null, e.classSourcedId(),
-                e.userSourcedId(), e.role() == null ? null : e.role().name(), "tobedeleted".equals(e.status())});
+        stage(members, new Object[] {++seq, at.file(), at.line(), at.idColumn(), e.sourcedId(), true, null,
+                e.classSourcedId(), e.userSourcedId(), e.role() == null ? null : e.role().name(),
+                "tobedeleted".equals(e.status())});
         counted();
     }
 
