@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.hermod.db.BulkInsert;
+import org.hermod.db.Database;
 import org.hermod.db.Jdbc;
 import org.postgresql.core.BaseConnection;
 import org.slf4j.Logger;
@@ -417,13 +418,17 @@ public final class DirectoryWriter implements Sink {
 
     // --- merge ----------------------------------------------------------------------------------------------
 
-    /** Updates the tenant's rows of {@code table} whose values (or source) differ from their staged row. */
+    /**
+     * Updates the tenant's rows of {@code table} whose values (or source) differ from their staged row, or that were
+     * missing from an earlier full import and are back.
+     */
     private int updateChanged(String table, String stage, String values) throws SQLException {
         String same = "s.sis_id = " + table + ".sis_id";
-        return sql("update " + table + " set (" + values + ", source, last_seen_at) = (select " + prefixed("s", values)
-                + ", cast(? as varchar(64)), cast(? as timestamp) from " + stage + " s where " + same + ") where tenant_id = ? "
-                + "and exists (select 1 from " + stage + " s where " + same + " and (" + differs("s", table, values)
-                + " or " + table + ".source <> ?))", o.source(), now, o.tenant(), o.source());
+        return sql("update " + table + " set (" + values + ", source, last_seen_at, missing_since) = (select "
+                + prefixed("s", values) + ", cast(? as varchar(64)), cast(? as timestamp), cast(null as timestamp) from "
+                + stage + " s where " + same + ") where tenant_id = ? and exists (select 1 from " + stage + " s where "
+                + same + " and (" + differs("s", table, values) + " or " + table + ".source <> ? or " + table
+                + ".missing_since is not null))", o.source(), now, o.tenant(), o.source());
     }
 
     private void mergeGroups() throws SQLException {
@@ -505,9 +510,12 @@ public final class DirectoryWriter implements Sink {
      * have members left are deleted.
      */
     private void endMissing() throws SQLException {
-        usersEnded += sql("update dir_user set end_date = ?, last_seen_at = ? where tenant_id = ? and source = ? "
+        Instant previousFull = Jdbc.query(c, "select seen_at from dir_source where tenant_id = ? and source = ?",
+                rs -> Database.instant(rs, "seen_at"), o.tenant(), o.source()).stream().findFirst().orElse(null);
+        missing("dir_user", "sis_stage_user", previousFull);
+        usersEnded += sql("update dir_user set end_date = ? where tenant_id = ? and source = ? "
                 + "and (end_date is null or end_date > ?) and not exists (select 1 from sis_stage_user s "
-                + "where s.sis_id = dir_user.sis_id)", o.endDateForMissing(), now, o.tenant(), o.source(), o.endDateForMissing());
+                + "where s.sis_id = dir_user.sis_id)", o.endDateForMissing(), o.tenant(), o.source(), o.endDateForMissing());
         membershipsWritten += sql("delete from dir_membership where group_id in (select g.id from dir_group g "
                 + "where g.tenant_id = ? and g.source = ?) and not exists (select 1 from sis_stage_link l where "
                 + "l.group_id = dir_membership.group_id and l.user_id = dir_membership.user_id and not l.del "
@@ -517,6 +525,28 @@ public final class DirectoryWriter implements Sink {
         groupsWritten += sql("delete from dir_group where tenant_id = ? and source = ? and not exists "
                 + "(select 1 from sis_stage_group s where s.sis_id = dir_group.sis_id) and not exists "
                 + "(select 1 from dir_membership m where m.group_id = dir_group.id)", o.tenant(), o.source());
+        missing("dir_group", "sis_stage_group", previousFull);
+        seen(c, o.tenant(), o.source(), now);
+    }
+
+    /**
+     * Marks the records of this source that the export no longer lists as missing since now; they were last seen
+     * at the previous full import, or at their last change if that came later (a delta). See V38.
+     */
+    private void missing(String table, String stage, Instant previousFull) throws SQLException {
+        sql("update " + table + " set missing_since = ?, last_seen_at = greatest(last_seen_at, cast(? as timestamp)) "
+                + "where tenant_id = ? and source = ? and missing_since is null and not exists (select 1 from " + stage
+                + " s where s.sis_id = " + table + ".sis_id)", now, previousFull, o.tenant(), o.source());
+    }
+
+    /**
+     * A full export of {@code source} was applied (or received again unchanged) at {@code at}: every record it
+     * lists was seen then ({@code dir_user_seen}, {@code dir_group_seen}); one row, however many records.
+     */
+    public static void seen(Connection c, String tenant, String source, Instant at) throws SQLException {
+        if (Jdbc.update(c, "update dir_source set seen_at = ? where tenant_id = ? and source = ?", at, tenant, source) == 0) {
+            Jdbc.update(c, "insert into dir_source (tenant_id, source, seen_at) values (?, ?, ?)", tenant, source, at);
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -105,6 +106,14 @@ public final class SisImporter {
             Optional<Long> earlier = jdbc.query("select import_id from sis_file where tenant_id = ? and source = ? and checksum = ?",
                     rs -> rs.getLong(1), s.tenant(), s.source(), checksum).stream().findFirst();
             if (earlier.isPresent()) {
+                if (s.full()) {
+                    // the SIS sent its whole export again: everything in it was seen now
+                    Instant at = clock.instant();
+                    jdbc.tx(c -> {
+                        DirectoryWriter.seen(c, s.tenant(), s.source(), at);
+                        return null;
+                    });
+                }
                 String message = "same content as import #" + earlier.get() + ": nothing to do";
                 return new Result(log.id(), "DUPLICATE", none, log.finish("DUPLICATE", none, message, folder.resolve("done")));
             }

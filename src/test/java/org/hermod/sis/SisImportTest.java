@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import org.hermod.db.Database;
 import org.hermod.testing.HermodApp;
 import org.hermod.testing.Http;
 import org.hermod.testing.MutableClock;
@@ -252,6 +254,49 @@ class SisImportTest {
         assertThat(other.get("/api/imports").json()).isEmpty();
         assertThat(other.get("/api/imports/" + id).status()).isEqualTo(404);
         assertThat(Http.basic(app.port(), "viewer", "viewer-password-1").get("/api/imports").status()).isEqualTo(403);
+    }
+
+    @Test
+    void everyRecordIsLastSeenWhenAFullImportLastListedItAndUnchangedRowsStayUnwritten() throws Exception {
+        SisDrops.drop(bulkZip("day0"), folder, "day0.zip");
+        SisDrops.awaitProcessed(folder, "day0.zip");
+        clock.advance(Duration.ofDays(1));
+        SisDrops.drop(SisDrops.zip(SisDrops.fixture("oneroster-delta"), temp.resolve("zips/day1.zip"), null),
+                deltaFolder, "day1.zip");
+        SisDrops.awaitProcessed(deltaFolder, "day1.zip");
+        clock.advance(Duration.ofDays(1));
+        // day 2: the full export again, unchanged for u-sb-001, without u-sb-010 (which the delta added)
+        SisDrops.drop(bulkZip("day2"), folder, "day2.zip");
+        SisDrops.awaitProcessed(folder, "day2.zip");
+
+        Instant day0 = NOW;
+        Instant day1 = NOW.plus(Duration.ofDays(1));
+        Instant day2 = NOW.plus(Duration.ofDays(2));
+        assertThat(storedLastSeen("dir_user", "u-sb-001")).as("an unchanged row is not written").isEqualTo(day0);
+        assertThat(lastSeen("dir_user", "u-sb-001")).isEqualTo(day2);
+        assertThat(lastSeen("dir_user", "u-sb-010")).as("added by the delta, then no longer listed").isEqualTo(day1);
+        assertThat(lastSeen("dir_group", "cls-sb-7a")).isEqualTo(day2);
+        assertThat(app.count("select count(*) from dir_user_seen where missing_since is not null")).isEqualTo(1);
+
+        // day 3: the same bytes again (a duplicate): the SIS listed everything again, and nothing is written
+        clock.advance(Duration.ofDays(1));
+        Files.copy(temp.resolve("zips/day2.zip"), temp.resolve("zips/day3.zip"));
+        SisDrops.drop(temp.resolve("zips/day3.zip"), folder, "day3.zip");
+        SisDrops.awaitProcessed(folder, "day3.zip");
+        assertThat(lastImport().get("status").asText()).isEqualTo("DUPLICATE");
+        assertThat(lastSeen("dir_user", "u-sb-001")).isEqualTo(NOW.plus(Duration.ofDays(3)));
+        assertThat(lastSeen("dir_user", "u-sb-010")).isEqualTo(day1);
+        assertThat(storedLastSeen("dir_user", "u-sb-001")).isEqualTo(day0);
+    }
+
+    private Instant lastSeen(String table, String sisId) {
+        return app.jdbc().query("select last_seen_at from " + table + "_seen where sis_id = ?",
+                rs -> Database.instant(rs, "last_seen_at"), sisId).get(0);
+    }
+
+    private Instant storedLastSeen(String table, String sisId) {
+        return app.jdbc().query("select last_seen_at from " + table + " where sis_id = ?",
+                rs -> Database.instant(rs, "last_seen_at"), sisId).get(0);
     }
 
     private LocalDate endDate(String sisId) {
