@@ -1,6 +1,7 @@
 package org.hermod.ldap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
@@ -13,6 +14,7 @@ import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.schema.Schema;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.hermod.testing.HermodApp;
 import org.hermod.testing.Http;
@@ -65,7 +67,11 @@ class LdapGroupImportTest {
                 "memberUid: user06");
         ldap.add("dn: cn=odd," + GROUPS, "objectClass: groupOfNames", "cn: odd", "member: uid=user06," + PEOPLE,
                 "member: uid=ghost," + PEOPLE, "member: cn=chess," + GROUPS, "member: uid=outsider,ou=elsewhere,dc=school,dc=dk");
-        // users last: a delta run reads the entries at the mark again, and they are unchanged
+        // users last, and in a later millisecond (modifyTimestamp has milliseconds): a delta run reads the entries
+        // at its mark again, which must be unchanged users, never "odd" with its three bad members
+        long groupsAdded = System.currentTimeMillis();
+        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(1))
+                .until(() -> System.currentTimeMillis() > groupsAdded);
         for (int i = 1; i <= 6; i++) {
             String uid = "user0" + i;
             ldap.add("dn: uid=" + uid + "," + PEOPLE, "objectClass: inetOrgPerson", "uid: " + uid, "cn: User " + i,
