@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
-import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
-import com.unboundid.ldap.listener.InMemoryListenerConfig;
-import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +12,7 @@ import org.hermod.inbound.Inbound;
 import org.hermod.testing.HermodApp;
 import org.hermod.testing.Http;
 import org.hermod.testing.MutableClock;
+import org.hermod.testing.SchoolDirectory;
 import org.hermod.testing.ScriptedChannel;
 import org.hermod.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class LdapPasswordTest {
 
+    private SchoolDirectory directory;
     private InMemoryDirectoryServer ldap;
     private HermodApp app;
     private final ScriptedChannel channel = new ScriptedChannel("scripted");
@@ -37,36 +36,26 @@ class LdapPasswordTest {
 
     @BeforeEach
     void start() throws Exception {
-        InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("dc=school,dc=dk");
-        config.addAdditionalBindCredentials("cn=hermod,dc=school,dc=dk", "bind-secret");
-        config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", 0));
-        ldap = new InMemoryDirectoryServer(config);
-        ldap.importFromLDIF(true, "src/test/resources/ldap/school.ldif");
-        ldap.startListening();
-        app = HermodApp.on(TestDatabases.h2()).bean("clock", clock)
+        directory = new SchoolDirectory();
+        ldap = directory.server;
+        app = directory.ofRecordFor(HermodApp.on(TestDatabases.h2())).bean("clock", clock)
                 .bean("scripted", channel)
                 .with("hermod.outbox.default-channel", "scripted")
                 .with("hermod.welcome.poll-interval", "200ms")
                 .with("hermod.welcome.batch-size", "1")
                 .with("hermod.welcome.text", "{account}: {password}")
                 .with("hermod.reset.text", "{account}: {password}")
-                .with("hermod.ldap.url", "ldap://localhost:" + ldap.getListenPort())
-                .with("hermod.ldap.bind-dn", "cn=hermod,dc=school,dc=dk")
-                .with("hermod.ldap.bind-password", "bind-secret")
-                .with("hermod.ldap.user-base-dn", "ou=people,dc=school,dc=dk")
                 .start();
     }
 
     @AfterEach
     void stop() {
         app.close();
-        ldap.shutDown(true);
+        directory.close();
     }
 
     private void bind(String account, String password) throws LDAPException {
-        try (LDAPConnection c = ldap.getConnection()) {
-            c.bind("uid=" + account + ",ou=people,dc=school,dc=dk", password);
-        }
+        directory.bind(account, password);
     }
 
     private String lastPassword() {

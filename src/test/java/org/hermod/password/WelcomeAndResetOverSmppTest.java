@@ -7,10 +7,6 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.unboundid.ldap.listener.InMemoryDirectoryServer;
-import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
-import com.unboundid.ldap.listener.InMemoryListenerConfig;
-import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,6 +15,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.hermod.sis.SisDrops;
 import org.hermod.testing.HermodApp;
+import org.hermod.testing.SchoolDirectory;
 import org.hermod.testing.TestDatabases;
 import org.hermod.testing.TestSmsc;
 import org.junit.jupiter.api.AfterEach;
@@ -42,7 +39,7 @@ class WelcomeAndResetOverSmppTest {
     @TempDir
     Path temp;
     private TestSmsc smsc;
-    private InMemoryDirectoryServer ldap;
+    private SchoolDirectory directory;
     private HermodApp app;
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -52,14 +49,9 @@ class WelcomeAndResetOverSmppTest {
         logs.start();
         root.addAppender(logs);
         smsc = new TestSmsc("school", "s3cretpw");
-        InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("dc=school,dc=dk");
-        config.addAdditionalBindCredentials("cn=hermod,dc=school,dc=dk", "bind-secret");
-        config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", 0));
-        ldap = new InMemoryDirectoryServer(config);
-        ldap.importFromLDIF(true, "src/test/resources/ldap/school.ldif");
-        ldap.startListening();
+        directory = new SchoolDirectory();
         String ch = "hermod.smpp.channels[0].";
-        app = HermodApp.on(TestDatabases.h2())
+        app = directory.ofRecordFor(HermodApp.on(TestDatabases.h2()))
                 .with(ch + "name", "smpp1")
                 .with(ch + "host", "127.0.0.1")
                 .with(ch + "port", Integer.toString(smsc.port()))
@@ -75,10 +67,6 @@ class WelcomeAndResetOverSmppTest {
                 .with("hermod.welcome.poll-interval", "200ms")
                 .with("hermod.welcome.text", "Login {account} password {password}")
                 .with("hermod.reset.text", "Login {account} new password {password}")
-                .with("hermod.ldap.url", "ldap://localhost:" + ldap.getListenPort())
-                .with("hermod.ldap.bind-dn", "cn=hermod,dc=school,dc=dk")
-                .with("hermod.ldap.bind-password", "bind-secret")
-                .with("hermod.ldap.user-base-dn", "ou=people,dc=school,dc=dk")
                 .start();
         await().atMost(Duration.ofSeconds(10)).until(() -> smsc.bound() == 1);
     }
@@ -87,14 +75,12 @@ class WelcomeAndResetOverSmppTest {
     void stop() throws Exception {
         app.close();
         smsc.close();
-        ldap.shutDown(true);
+        directory.close();
         root.detachAppender(logs);
     }
 
     private void bind(String password) throws LDAPException {
-        try (LDAPConnection c = ldap.getConnection()) {
-            c.bind("uid=soer0417,ou=people,dc=school,dc=dk", password);
-        }
+        directory.bind("soer0417", password);
     }
 
     /** The text of the {@code n}th SMS the SMSC got for Søren (GSM 7-bit, unpacked: ASCII for these texts). */
