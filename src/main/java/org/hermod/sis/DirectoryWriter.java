@@ -354,15 +354,22 @@ public final class DirectoryWriter implements Sink {
      * readers report the duplicates of the small files; its first occurrence is applied.
      */
     private void dropDuplicateUsers() throws SQLException {
-        String firsts = "(select sis_id, min(seq) first_seq, min(line) first_line from (select sis_id, seq, line from "
-                + "sis_stage_user union all select sis_id, seq, line from sis_stage_rejected) a group by sis_id "
-                + "having count(*) > 1)";
-        List<Long> repeated = reportEach("select s.seq, s.file, s.line, s.id_column, 'duplicate sourcedId ''' || s.sis_id "
-                + "|| ''', first seen on line ' || cast(d.first_line as varchar(12)) from sis_stage_user s join " + firsts
-                + " d on d.sis_id = s.sis_id where s.seq > d.first_seq order by s.seq");
+        List<Long> repeated = reportRepeated("sis_stage_user", "select sis_id, seq, line from sis_stage_user "
+                + "union all select sis_id, seq, line from sis_stage_rejected");
         deleteEach("sis_stage_user", "seq", repeated);
         // with the memberships its row named (mapped files)
         deleteEach("sis_stage_member", "user_seq", repeated);
+    }
+
+    /**
+     * Reports every row of {@code table} whose sis_id occurs more than once in {@code occurrences} (sis_id, seq,
+     * line), after its first occurrence, in the readers' words; returns their seqs.
+     */
+    private List<Long> reportRepeated(String table, String occurrences) throws SQLException {
+        return reportEach("select s.seq, s.file, s.line, s.id_column, 'duplicate sourcedId ''' || s.sis_id || ''', "
+                + "first seen on line ' || cast(d.first_line as varchar(12)) from " + table + " s join (select sis_id, "
+                + "min(seq) first_seq, min(line) first_line from (" + occurrences + ") a group by sis_id having count(*) > 1) "
+                + "d on d.sis_id = s.sis_id where s.seq > d.first_seq order by s.seq");
     }
 
     /** Groups come from small files whose readers check their ids; LDAP groups and classes may still repeat. */
@@ -379,11 +386,9 @@ public final class DirectoryWriter implements Sink {
      * is skipped.
      */
     private void dropBadEnrollments() throws SQLException {
-        deleteEach("sis_stage_member", "seq", reportEach("select s.seq, s.file, s.line, s.id_column, 'duplicate sourcedId ''' "
-                + "|| s.sis_id || ''', first seen on line ' || cast(d.first_line as varchar(12)) from sis_stage_member s "
-                + "join (select sis_id, min(seq) first_seq, min(line) first_line from sis_stage_member where checked and "
-                + "sis_id is not null group by sis_id having count(*) > 1) d on d.sis_id = s.sis_id where s.checked "
-                + "and s.seq > d.first_seq order by s.seq"));
+        // only enrollments have an id (mapped and LDAP memberships stage none), so only they can repeat one
+        deleteEach("sis_stage_member", "seq", reportRepeated("sis_stage_member",
+                "select sis_id, seq, line from sis_stage_member where checked and sis_id is not null"));
         String rejectedLine = "(select min(r.line) from sis_stage_rejected r where r.sis_id = s.user_sis_id)";
         deleteEach("sis_stage_member", "seq", reportEach("select s.seq, s.file, s.line, 'userSourcedId', case when "
                 + rejectedLine + " is null then 'unknown user ''' || s.user_sis_id || '''' else 'user ''' || s.user_sis_id "
