@@ -109,14 +109,8 @@ public final class ImportLog implements AutoCloseable {
             return;
         }
         nextProgress = rows + every;
-        double seconds = (System.nanoTime() - startNanos) / 1e9;
-        LOG.info("SIS import {}: {} rows, {} errors, {} rows/s", label, rows, errors, Math.round(rows / Math.max(seconds, 1e-3)));
-        try {
-            flushErrors();
-            Jdbc.update(c, "update sis_import set rows_read = ?, error_count = ? where id = ?", rows, errors, id);
-        } catch (SQLException e) {
-            throw new Jdbc.DataException(e);
-        }
+        LOG.info("SIS import {}: {} rows, {} errors, {} rows/s", label, rows, errors, Math.round(rows / Math.max(seconds(), 1e-3)));
+        store("update sis_import set rows_read = ?, error_count = ? where id = ?", rows, errors, id);
     }
 
     /**
@@ -124,15 +118,23 @@ public final class ImportLog implements AutoCloseable {
      * message (the API), until {@link #finish} replaces it.
      */
     public void read(long rows, long errors, String next) {
-        double seconds = (System.nanoTime() - startNanos) / 1e9;
-        LOG.info("SIS import {}: read {} rows, {} errors in {} s; {}", label, rows, errors, String.format("%.1f", seconds), next);
+        LOG.info("SIS import {}: read {} rows, {} errors in {} s; {}", label, rows, errors, String.format("%.1f", seconds()), next);
+        store("update sis_import set rows_read = ?, error_count = ?, message = ? where id = ?", rows, errors,
+                "read " + rows + " rows; " + next, id);
+    }
+
+    /** Writes the errors so far and then {@code update}, on the log's own connection (the API sees them at once). */
+    private void store(String update, Object... args) {
         try {
             flushErrors();
-            Jdbc.update(c, "update sis_import set rows_read = ?, error_count = ?, message = ? where id = ?", rows, errors,
-                    "read " + rows + " rows; " + next, id);
+            Jdbc.update(c, update, args);
         } catch (SQLException e) {
             throw new Jdbc.DataException(e);
         }
+    }
+
+    private double seconds() {
+        return (System.nanoTime() - startNanos) / 1e9;
     }
 
     /** Stores the outcome and moves the report to {@code reportDir}; returns the report's path. */
@@ -148,9 +150,8 @@ public final class ImportLog implements AutoCloseable {
             Files.createDirectories(reportDir);
             Path target = reportDir.resolve(id + "-" + fileName + ".report.csv");
             Files.move(report, target, StandardCopyOption.REPLACE_EXISTING);
-            double seconds = (System.nanoTime() - startNanos) / 1e9;
             LOG.info("SIS import {}: {} in {} s: {} rows, {} users new, {} changed, {} ended, {} groups, {} memberships "
-                            + "written, {} errors{}", label, status, String.format("%.1f", seconds), counts.rows(),
+                            + "written, {} errors{}", label, status, String.format("%.1f", seconds()), counts.rows(),
                     counts.usersInserted(), counts.usersUpdated(), counts.usersEnded(), counts.groupsWritten(),
                     counts.membershipsWritten(), counts.errors(), message == null ? "" : ": " + message);
             return target;
