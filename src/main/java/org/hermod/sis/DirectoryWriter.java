@@ -27,20 +27,22 @@ import org.slf4j.LoggerFactory;
  * Writes what a SIS reader streams into the directory (dir_user, dir_group, dir_membership) through one
  * connection, so the caller decides the transaction. It works in two phases:
  * <ol>
- *   <li><b>Stage.</b> Every user, group and membership goes, in batches, into a temporary table of the
- *       transaction ({@code sis_stage_user}, {@code sis_stage_group}, {@code sis_stage_member}; COPY on
- *       PostgreSQL, a JDBC batch on H2). They are dropped at commit or rollback and vanish with a killed
- *       process, so nothing has to be cleaned up.</li>
+ *   <li><b>Stage.</b> Every user, group and membership goes, in batches, into a temporary table
+ *       ({@code sis_stage_user}, {@code sis_stage_group}, {@code sis_stage_member}; COPY on PostgreSQL, a JDBC
+ *       batch on H2). Their rows end with the transaction and vanish with a killed process, so nothing has to be
+ *       cleaned up (see {@link #createStage} for how the two databases differ).</li>
  *   <li><b>Merge</b> ({@link #finish}): a few set-based statements insert the new rows, update only the rows
  *       that differ, resolve and write the memberships and, for a full import, end the users and remove the
- *       memberships and groups the export no longer has. An unchanged row is not written at all (not even
- *       {@code last_seen_at}, which therefore says when the SIS last changed the row).</li>
+ *       memberships and groups the export no longer has. An unchanged row is not written at all; when its
+ *       source last listed it is kept per source ({@link #seen}, the views {@code dir_user_seen} and
+ *       {@code dir_group_seen}).</li>
  * </ol>
  *
- * <p>This replaced a writer that looked up and compared each batch in Java: the merge lets PostgreSQL join
- * the whole export with the directory at once, which made the first import of 100,000 users several times
- * faster (docs/PERFORMANCE.md). Memory holds two batches (one being copied), the (few) orgs and sessions, and the
- * names of the groups a mapped file implies; nothing per user.
+ * <p>This replaced a writer that looked up and compared each batch in Java. It is not faster for a first import
+ * (the time is in the directory's own indexes and foreign keys, docs/PERFORMANCE.md), but memory holds two
+ * batches (one being copied), the (few) orgs and sessions, and the names of the groups a mapped file implies:
+ * nothing per user, so that the duplicate and reference checks no reader can make in bounded memory are made
+ * here, in SQL.
  *
  * <p>Ids are unique within each staging table: a repeated user or group id (which the file readers already
  * report, but an LDAP directory may produce) is reported and only its first occurrence is applied. A
