@@ -44,9 +44,10 @@ import org.slf4j.LoggerFactory;
  * nothing per user, so that the duplicate and reference checks no reader can make in bounded memory are made
  * here, in SQL.
  *
- * <p>Ids are unique within each staging table: a repeated user or group id (which the file readers already
- * report, but an LDAP directory may produce) is reported and only its first occurrence is applied. A
- * membership listed twice counts once, with its last role.
+ * <p>Ids are unique within each staging table: a repeated user or enrollment id is reported on its row, in the
+ * words the readers use for the small files, and a repeated group id (the readers check classes; an LDAP
+ * directory may still produce one) is reported too; only the first occurrence is applied. A membership listed
+ * twice counts once, with its last role.
  */
 public final class DirectoryWriter implements Sink {
 
