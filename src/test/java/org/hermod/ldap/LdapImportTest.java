@@ -1,6 +1,7 @@
 package org.hermod.ldap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
@@ -15,6 +16,7 @@ import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 import com.unboundid.ldap.sdk.schema.Schema;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -77,6 +79,11 @@ class LdapImportTest {
                     "eduPersonAffiliation: " + (i <= 20 ? "student" : "faculty"));
         }
         ldap.add("dn: cn=No Uid," + BASE, "objectClass: inetOrgPerson", "cn: No Uid", "sn: Uid", "mobile: +45 20 11 40 01");
+        // the last entry in a later millisecond (modifyTimestamp has milliseconds): a delta run reads the entries at
+        // its mark again, and that must be this one alone, however fast the entries above were added
+        long added = System.currentTimeMillis();
+        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(1))
+                .until(() -> System.currentTimeMillis() > added);
         ldap.add("dn: uid=badmobile," + BASE, "objectClass: inetOrgPerson", "objectClass: eduPerson", "uid: badmobile",
                 "cn: Bad Mobile", "sn: Mobile", "mobile: ring til kontoret", "eduPersonAffiliation: staff");
         ldap.startListening();
