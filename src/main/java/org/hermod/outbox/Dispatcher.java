@@ -97,25 +97,38 @@ public final class Dispatcher {
                            Instant sendBefore, int attempts) {
     }
 
+    /**
+     * Locks the due SMS with a select and then claims exactly those by id. The one-statement form, {@code update
+     * … where id in (select … for update skip locked)}, is planned by H2 as a per-row subquery: 10,000 queued SMS
+     * took more than ten minutes to claim there. Locking first costs one more round trip on PostgreSQL and keeps
+     * the claim proportional to the batch on both.
+     */
     private List<Claimed> claim(String channel, List<String> onlyTenants, String token, int batchSize) {
         Instant now = clock.instant();
         String tenantClause = onlyTenants.isEmpty() ? ""
                 : " and tenant_id in (" + String.join(",", onlyTenants.stream().map(t -> "?").toList()) + ")";
-        List<Object> args = new ArrayList<>(List.of(token, now, channel, now));
+        List<Object> args = new ArrayList<>(List.of(channel, now));
         args.addAll(onlyTenants);
         args.add(batchSize);
         return jdbc.tx(c -> {
-            int claimed = Jdbc.update(c, "update sms set status = 'SENDING', claimed_by = ?, claimed_at = ?, "
-                    + "attempts = attempts + 1 where id in (select id from sms where status = 'QUEUED' and channel = ? "
-                    + "and next_attempt_at <= ?" + tenantClause + " order by priority, next_attempt_at, id limit ? "
-                    + "for update skip locked)", args.toArray());
-            if (claimed == 0) {
+            List<Claimed> due = Jdbc.query(c, "select id, tenant_id, recipient, text, priority, created_at, "
+                    + "send_before, attempts from sms where status = 'QUEUED' and channel = ? and next_attempt_at <= ?"
+                    + tenantClause + " order by priority, next_attempt_at, id limit ? for update skip locked",
+                    rs -> new Claimed(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                            Database.instant(rs, "created_at"), Database.instant(rs, "send_before"), rs.getInt(8) + 1),
+                    args.toArray());
+            if (due.isEmpty()) {
                 return List.of();
             }
-            return Jdbc.query(c, "select id, tenant_id, recipient, text, priority, created_at, send_before, attempts "
-                    + "from sms where claimed_by = ? and status = 'SENDING' order by priority, id", rs -> new Claimed(
-                    rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-                    Database.instant(rs, "created_at"), Database.instant(rs, "send_before"), rs.getInt(8)), token);
+            try (PreparedStatement ps = c.prepareStatement("update sms set status = 'SENDING', claimed_by = ?, "
+                    + "claimed_at = ?, attempts = attempts + 1 where id = ?")) {
+                for (Claimed sms : due) {
+                    Jdbc.bind(ps, token, now, sms.id());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return due;
         });
     }
 
