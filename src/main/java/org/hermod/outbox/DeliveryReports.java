@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.hermod.db.BulkInsert;
 import org.hermod.db.Jdbc;
 import org.slf4j.Logger;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * one part fails.
  *
  * <p>Nothing is lost to races: a report for an id not yet recorded waits in {@code pending_report} and is
- * applied when the part is recorded; a report for an SMS the dispatcher has not yet marked SENT stays on its
+ * applied when the part is recorded (both sides look for the other after they commit, see {@link #applyKept}); a report for an SMS the dispatcher has not yet marked SENT stays on its
  * part and is carried to the SMS by {@link #sent}, which the dispatcher calls after storing its outcomes.
  * Repeated reports change nothing: the first final report of a part wins.
  */
@@ -66,7 +67,6 @@ public final class DeliveryReports implements Dispatcher.SentListener {
         if (parts.isEmpty()) {
             return;
         }
-        Instant now = clock.instant();
         jdbc.tx(c -> {
             List<Long> smsIds = new ArrayList<>(new LinkedHashSet<>(parts.stream().map(Part::smsId).toList()));
             for (List<Long> chunk : chunks(smsIds)) {
@@ -75,21 +75,9 @@ public final class DeliveryReports implements Dispatcher.SentListener {
             BulkInsert.insert(c, "sms_part", List.of("channel", "provider_id", "sms_id", "part_no", "parts"),
                     parts.stream().map(p -> new Object[] {channel, p.providerId(), p.smsId(), p.partNo(), p.parts()})
                             .toList());
-            for (List<String> chunk : chunks(parts.stream().map(Part::providerId).toList())) {
-                List<Object> args = new ArrayList<>(List.of(channel));
-                args.addAll(chunk);
-                List<String[]> pending = Jdbc.query(c, "select provider_id, status, error from pending_report where "
-                        + "channel = ? and provider_id in (" + marks(chunk.size()) + ")",
-                        rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, args.toArray());
-                for (String[] p : pending) {
-                    Jdbc.update(c, "update sms_part set status = ?, error = ?, reported_at = ? where channel = ? "
-                            + "and provider_id = ? and status is null", p[1], p[2], now, channel, p[0]);
-                    Jdbc.update(c, "delete from pending_report where channel = ? and provider_id = ?", channel, p[0]);
-                    LOG.debug("Early report for {} on {} applied", p[0], channel);
-                }
-            }
             return null;
         });
+        applyKept(channel, parts.stream().map(Part::providerId).toList());
     }
 
     /**
@@ -98,7 +86,7 @@ public final class DeliveryReports implements Dispatcher.SentListener {
      */
     public boolean apply(String channel, String providerId, Report report) {
         Instant now = clock.instant();
-        return jdbc.tx(c -> {
+        Boolean applied = jdbc.tx(c -> {
             int updated = Jdbc.update(c, "update sms_part set status = ?, error = ?, reported_at = ? where channel = ? "
                     + "and provider_id = ? and status is null", report.status(), truncate(report.reason()), now, channel,
                     providerId);
@@ -107,18 +95,56 @@ public final class DeliveryReports implements Dispatcher.SentListener {
                         rs -> rs.getLong(1), channel, providerId).isEmpty();
                 boolean pending = !Jdbc.query(c, "select status from pending_report where channel = ? and provider_id = ?",
                         rs -> rs.getString(1), channel, providerId).isEmpty();
-                if (!known && !pending) {
-                    Jdbc.update(c, "insert into pending_report (channel, provider_id, status, error, received_at) "
-                            + "values (?, ?, ?, ?, ?)", channel, providerId, report.status(), truncate(report.reason()), now);
-                    LOG.debug("Report for {} on {} arrived before its submit response; kept", providerId, channel);
+                if (known || pending) {
+                    return false;
                 }
-                return false;
+                Jdbc.update(c, "insert into pending_report (channel, provider_id, status, error, received_at) "
+                        + "values (?, ?, ?, ?, ?)", channel, providerId, report.status(), truncate(report.reason()), now);
+                LOG.debug("Report for {} on {} arrived before its submit response; kept", providerId, channel);
+                return null;
             }
             List<Long> smsIds = Jdbc.query(c, "select sms_id from sms_part where channel = ? and provider_id = ?",
                     rs -> rs.getLong(1), channel, providerId);
             settle(c, smsIds, now);
             return true;
         });
+        return applied != null ? applied : applyKept(channel, List.of(providerId)) > 0;
+    }
+
+    /**
+     * Applies kept reports whose part is recorded by now, each in a transaction after the one that stored the part
+     * or the report. Recording ids and keeping a report both call it once they have committed, so whichever of the
+     * two commits second finds the other's row: a report can no longer be kept while its part is being recorded
+     * and then be missed by both sides (a plain read inside either transaction cannot see the other's uncommitted
+     * row). Returns how many it applied.
+     */
+    private int applyKept(String channel, List<String> providerIds) {
+        Instant now = clock.instant();
+        int applied = 0;
+        for (List<String> chunk : chunks(providerIds)) {
+            List<Object> args = new ArrayList<>(List.of(channel));
+            args.addAll(chunk);
+            applied += jdbc.tx(c -> applyKept(c, " and r.channel = ? and r.provider_id in (" + marks(chunk.size()) + ")",
+                    args.toArray(), now));
+        }
+        return applied;
+    }
+
+    private static int applyKept(Connection c, String where, Object[] args, Instant now) throws SQLException {
+        List<String[]> kept = Jdbc.query(c, "select r.channel, r.provider_id, r.status, r.error from pending_report r "
+                + "where exists (select 1 from sms_part p where p.channel = r.channel and p.provider_id = r.provider_id)"
+                + where, rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)}, args);
+        Set<Long> smsIds = new LinkedHashSet<>();
+        for (String[] r : kept) {
+            Jdbc.update(c, "update sms_part set status = ?, error = ?, reported_at = ? where channel = ? "
+                    + "and provider_id = ? and status is null", r[2], r[3], now, r[0], r[1]);
+            Jdbc.update(c, "delete from pending_report where channel = ? and provider_id = ?", r[0], r[1]);
+            smsIds.addAll(Jdbc.query(c, "select sms_id from sms_part where channel = ? and provider_id = ?",
+                    rs -> rs.getLong(1), r[0], r[1]));
+            LOG.debug("Early report for {} on {} applied", r[1], r[0]);
+        }
+        settle(c, smsIds, now);
+        return kept.size();
     }
 
     /** Called by the dispatcher after it stored SENT for these SMS: reports that came early are applied now. */
@@ -139,9 +165,15 @@ public final class DeliveryReports implements Dispatcher.SentListener {
     /**
      * Settles SENT SMS whose parts already carry a report. Normally {@link #apply} or {@link #sent} does it; this
      * catches the one race they leave (a report committed just after the dispatcher's listener looked), run by
-     * the outbox housekeeping job. Returns how many SMS it looked at.
+     * the outbox housekeeping job, which first applies kept reports whose part was recorded meanwhile (after a
+     * crash between the commit and {@link #applyKept}). Returns how many SMS it looked at.
      */
     public int settleReported() {
+        Instant at = clock.instant();
+        int kept = jdbc.tx(c -> applyKept(c, " order by r.received_at limit " + CHUNK, new Object[0], at));
+        if (kept > 0) {
+            LOG.info("Housekeeping applied {} delivery reports kept for ids recorded since", kept);
+        }
         List<Long> ids = jdbc.query("select distinct p.sms_id from sms_part p join sms s on s.id = p.sms_id "
                 + "where s.status = 'SENT' and p.status is not null order by p.sms_id limit " + CHUNK, rs -> rs.getLong(1));
         if (!ids.isEmpty()) {
