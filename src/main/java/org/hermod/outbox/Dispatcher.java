@@ -26,9 +26,11 @@ import org.slf4j.LoggerFactory;
  * outcomes are written back in one JDBC batch. Expiry (max age, send-before) and quiet hours are checked
  * on every attempt, after the claim and before the channel.
  *
- * <p>At most one batch per dispatching process is "in flight" (claimed, maybe handed to the channel, outcome
- * not yet stored). If the process dies, those SMS stay in SENDING until their claim times out and are then
- * resent or marked UNKNOWN ({@code hermod.outbox.in-doubt}); that batch bounds the possible duplicates.
+ * <p>A claim is a lease: the process renews it ({@link #renewLease}) while it lives, so a slow or hung channel
+ * never has its batch taken from it. At most one batch per dispatcher route is "in flight" (claimed, maybe
+ * handed to the channel, outcome not yet stored). If the process dies, those SMS stay in SENDING until its
+ * lease has not been renewed for the claim timeout and are then resent or marked UNKNOWN
+ * ({@code hermod.outbox.in-doubt}); those batches bound the possible duplicates.
  */
 public final class Dispatcher {
 
@@ -121,9 +123,9 @@ public final class Dispatcher {
                 return List.of();
             }
             try (PreparedStatement ps = c.prepareStatement("update sms set status = 'SENDING', claimed_by = ?, "
-                    + "claimed_at = ?, attempts = attempts + 1 where id = ?")) {
+                    + "claim_owner = ?, claimed_at = ?, attempts = attempts + 1 where id = ?")) {
                 for (Claimed sms : due) {
-                    Jdbc.bind(ps, token, now, sms.id());
+                    Jdbc.bind(ps, token, instanceId, now, sms.id());
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -290,24 +292,41 @@ public final class Dispatcher {
     }
 
     /**
-     * SMS still in SENDING after the claim timeout belonged to a process that died mid-send: they may or may
-     * not have left. Depending on {@code hermod.outbox.in-doubt} they are queued again or marked UNKNOWN;
-     * either way the decision is written into the SMS's error text and logged.
+     * Renews this process's lease on its claims ({@code outbox_owner}); the {@code outbox-lease} route calls it on
+     * a timer thread of its own, so a dispatcher blocked in a hung channel does not stop it.
+     */
+    public void renewLease() {
+        Instant now = clock.instant();
+        if (jdbc.update("update outbox_owner set renewed_at = ? where instance_id = ?", now, instanceId) == 0) {
+            jdbc.update("insert into outbox_owner (instance_id, started_at, renewed_at) values (?, ?, ?)",
+                    instanceId, now, now);
+        }
+    }
+
+    /**
+     * SMS still in SENDING whose claiming process stopped renewing its lease for longer than the claim timeout
+     * (it died, or lost the database that long): they may or may not have left. Depending on
+     * {@code hermod.outbox.in-doubt} they are queued again or marked UNKNOWN; either way the decision is written
+     * into the SMS's error text and logged. A live process's claims are never taken, however slow its channel.
      */
     public int recoverInDoubt() {
         Instant now = clock.instant();
         Instant staleBefore = now.minus(settings.claimTimeout());
+        String dead = "status = 'SENDING' and claimed_at < ? and (claim_owner is null or claim_owner not in "
+                + "(select instance_id from outbox_owner where renewed_at >= ?))";
         int n = settings.inDoubt() == OutboxSettings.InDoubt.RESEND
                 ? jdbc.update("update sms set status = 'QUEUED', claimed_by = null, claimed_at = null, next_attempt_at = ?, "
-                        + "error = 'in doubt after a crash while sending: queued again, may arrive twice' "
-                        + "where status = 'SENDING' and claimed_at < ?", now, staleBefore)
+                        + "error = 'in doubt after a crash while sending (its process stopped renewing its claim): "
+                        + "queued again, may arrive twice' where " + dead, now, staleBefore, staleBefore)
                 : jdbc.update("update sms set status = 'UNKNOWN', claimed_by = null, done_at = ?, "
-                        + "error = 'in doubt after a crash while sending: may or may not have been sent; not resent' "
-                        + "where status = 'SENDING' and claimed_at < ?", now, staleBefore);
+                        + "error = 'in doubt after a crash while sending (its process stopped renewing its claim): "
+                        + "may or may not have been sent; not resent' where " + dead, now, staleBefore, staleBefore);
         if (n > 0) {
-            LOG.warn("{} SMS were in SENDING when a process stopped; {}", n,
+            LOG.warn("{} SMS were in SENDING when their process stopped renewing its claim; {}", n,
                     settings.inDoubt() == OutboxSettings.InDoubt.RESEND ? "queued again" : "marked UNKNOWN");
         }
+        jdbc.update("delete from outbox_owner where renewed_at < ? and instance_id not in (select claim_owner from sms "
+                + "where status = 'SENDING' and claim_owner is not null)", staleBefore);
         return n;
     }
 

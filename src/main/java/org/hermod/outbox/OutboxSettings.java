@@ -22,6 +22,13 @@ public record OutboxSettings(
     public enum InDoubt { RESEND, UNKNOWN }
 
     public static OutboxSettings from(Settings s) {
+        Duration claimTimeout = s.duration("hermod.outbox.claim-timeout");
+        Duration leaseRenewal = s.duration("hermod.outbox.lease-renewal");
+        if (leaseRenewal.multipliedBy(3).compareTo(claimTimeout) > 0) {
+            throw new org.hermod.config.ConfigException("hermod.outbox.lease-renewal", "must be at most a third of "
+                    + "hermod.outbox.claim-timeout (" + claimTimeout + "), or a live process's claims would be taken "
+                    + "from it; was " + leaseRenewal);
+        }
         return new OutboxSettings(
                 s.duration("hermod.outbox.max-age"),
                 s.string("hermod.outbox.fixed-text", ""),
@@ -32,7 +39,7 @@ public record OutboxSettings(
                 s.integer("hermod.outbox.max-attempts", 1, 1_000),
                 s.duration("hermod.outbox.retry-backoff"),
                 s.duration("hermod.outbox.retry-backoff-max"),
-                s.duration("hermod.outbox.claim-timeout"),
+                claimTimeout,
                 s.choice("hermod.outbox.in-doubt", InDoubt.class),
                 s.integer("hermod.outbox.max-rate", 0, 1_000_000));
     }

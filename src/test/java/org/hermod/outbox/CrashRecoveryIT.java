@@ -93,7 +93,7 @@ class CrashRecoveryIT {
                 "-Dhermod.db.url=" + db, "-Dhermod.db.user=postgres", "-Dhermod.api.port=" + port,
                 "-Dhermod.spool.dir=" + spool, "-Dhermod.admin.password=" + HermodApp.ADMIN_PASSWORD,
                 "-Dhermod.outbox.batch-size=" + BATCH, "-Dhermod.outbox.max-rate=1500",
-                "-Dhermod.outbox.poll-interval=50ms", "-Dhermod.outbox.claim-timeout=2s",
+                "-Dhermod.outbox.poll-interval=50ms", "-Dhermod.outbox.claim-timeout=2s", "-Dhermod.outbox.lease-renewal=500ms",
                 "-Dhermod.jobs.outbox-housekeeping.schedule=* * * * * ?", "org.hermod.Hermod"));
         File log = new File("target/crash-" + name + ".log");
         return new Child(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start(), port);
