@@ -86,29 +86,51 @@ public final class DeliveryReports implements Dispatcher.SentListener {
      */
     public boolean apply(String channel, String providerId, Report report) {
         Instant now = clock.instant();
-        Boolean applied = jdbc.tx(c -> {
-            int updated = Jdbc.update(c, "update sms_part set status = ?, error = ?, reported_at = ? where channel = ? "
-                    + "and provider_id = ? and status is null", report.status(), truncate(report.reason()), now, channel,
-                    providerId);
-            if (updated == 0) {
-                boolean known = !Jdbc.query(c, "select sms_id from sms_part where channel = ? and provider_id = ?",
-                        rs -> rs.getLong(1), channel, providerId).isEmpty();
+        List<Long> applied = jdbc.tx(c -> {
+            // look first, then write: an update that finds nothing cannot tell "not recorded yet" from "recorded a
+            // moment after the update looked", and the second case must not be taken for a repeated report
+            boolean recorded = !Jdbc.query(c, "select sms_id from sms_part where channel = ? and provider_id = ?",
+                    rs -> rs.getLong(1), channel, providerId).isEmpty();
+            if (!recorded) {
                 boolean pending = !Jdbc.query(c, "select status from pending_report where channel = ? and provider_id = ?",
                         rs -> rs.getString(1), channel, providerId).isEmpty();
-                if (known || pending) {
-                    return false;
+                if (pending) {
+                    return List.<Long>of();
                 }
                 Jdbc.update(c, "insert into pending_report (channel, provider_id, status, error, received_at) "
                         + "values (?, ?, ?, ?, ?)", channel, providerId, report.status(), truncate(report.reason()), now);
                 LOG.debug("Report for {} on {} arrived before its submit response; kept", providerId, channel);
                 return null;
             }
-            List<Long> smsIds = Jdbc.query(c, "select sms_id from sms_part where channel = ? and provider_id = ?",
+            int updated = Jdbc.update(c, "update sms_part set status = ?, error = ?, reported_at = ? where channel = ? "
+                    + "and provider_id = ? and status is null", report.status(), truncate(report.reason()), now, channel,
+                    providerId);
+            if (updated == 0) {
+                return List.<Long>of(); // the part already had its final report
+            }
+            return Jdbc.query(c, "select sms_id from sms_part where channel = ? and provider_id = ?",
                     rs -> rs.getLong(1), channel, providerId);
-            settle(c, smsIds, now);
-            return true;
         });
-        return applied != null ? applied : applyKept(channel, List.of(providerId)) > 0;
+        if (applied == null) {
+            return applyKept(channel, List.of(providerId)) > 0;
+        }
+        settleCommitted(applied, now);
+        return !applied.isEmpty();
+    }
+
+    /**
+     * Settles SMS whose parts just got a report, in a transaction after the one that stored the report. The
+     * dispatcher's {@link #sent} runs after it committed SENT, so whichever of the two commits second sees the
+     * other's change and settles the SMS (inside the report's own transaction, SENT committed meanwhile could be
+     * missed by both).
+     */
+    private void settleCommitted(Collection<Long> smsIds, Instant now) {
+        if (!smsIds.isEmpty()) {
+            jdbc.tx(c -> {
+                settle(c, smsIds, now);
+                return null;
+            });
+        }
     }
 
     /**
@@ -124,13 +146,16 @@ public final class DeliveryReports implements Dispatcher.SentListener {
         for (List<String> chunk : chunks(providerIds)) {
             List<Object> args = new ArrayList<>(List.of(channel));
             args.addAll(chunk);
-            applied += jdbc.tx(c -> applyKept(c, " and r.channel = ? and r.provider_id in (" + marks(chunk.size()) + ")",
-                    args.toArray(), now));
+            Set<Long> smsIds = jdbc.tx(c -> applyKept(c, " and r.channel = ? and r.provider_id in ("
+                    + marks(chunk.size()) + ")", args.toArray(), now));
+            settleCommitted(smsIds, now);
+            applied += smsIds.size();
         }
         return applied;
     }
 
-    private static int applyKept(Connection c, String where, Object[] args, Instant now) throws SQLException {
+    /** Moves kept reports onto their recorded parts; returns the SMS they belong to, to be settled after commit. */
+    private static Set<Long> applyKept(Connection c, String where, Object[] args, Instant now) throws SQLException {
         List<String[]> kept = Jdbc.query(c, "select r.channel, r.provider_id, r.status, r.error from pending_report r "
                 + "where exists (select 1 from sms_part p where p.channel = r.channel and p.provider_id = r.provider_id)"
                 + where, rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)}, args);
@@ -143,8 +168,7 @@ public final class DeliveryReports implements Dispatcher.SentListener {
                     rs -> rs.getLong(1), r[0], r[1]));
             LOG.debug("Early report for {} on {} applied", r[1], r[0]);
         }
-        settle(c, smsIds, now);
-        return kept.size();
+        return smsIds;
     }
 
     /** Called by the dispatcher after it stored SENT for these SMS: reports that came early are applied now. */
@@ -170,9 +194,10 @@ public final class DeliveryReports implements Dispatcher.SentListener {
      */
     public int settleReported() {
         Instant at = clock.instant();
-        int kept = jdbc.tx(c -> applyKept(c, " order by r.received_at limit " + CHUNK, new Object[0], at));
-        if (kept > 0) {
-            LOG.info("Housekeeping applied {} delivery reports kept for ids recorded since", kept);
+        Set<Long> kept = jdbc.tx(c -> applyKept(c, " order by r.received_at limit " + CHUNK, new Object[0], at));
+        settleCommitted(kept, at);
+        if (!kept.isEmpty()) {
+            LOG.info("Housekeeping applied kept delivery reports of {} SMS whose ids were recorded since", kept.size());
         }
         List<Long> ids = jdbc.query("select distinct p.sms_id from sms_part p join sms s on s.id = p.sms_id "
                 + "where s.status = 'SENT' and p.status is not null order by p.sms_id limit " + CHUNK, rs -> rs.getLong(1));

@@ -83,6 +83,10 @@ class DeliveryReportsTest {
         pool.shutdown();
 
         assertThat(jdbc.query("select count(*) from sms where status = 'DELIVERED'", rs -> rs.getLong(1)))
+                .as("not delivered: %s", jdbc.query("select s.id, s.status, p.status, r.status from sms s left join "
+                        + "sms_part p on p.sms_id = s.id left join pending_report r on r.provider_id = 'm' || s.id "
+                        + "where s.status <> 'DELIVERED'", rs -> rs.getLong(1) + " " + rs.getString(2) + " part "
+                        + rs.getString(3) + " kept " + rs.getString(4)))
                 .containsExactly((long) n);
         assertThat(reports.pending()).isZero();
     }
