@@ -9,7 +9,9 @@ public record SendOutcome(long id, Result result, String providerId, String erro
         /** Not sent this time, may succeed later (throttled, link down, timeout). */
         RETRY,
         /** Will never succeed as it is (invalid destination, rejected text). */
-        FAILED
+        FAILED,
+        /** Never left Hermod (no bind, the link dropped before the submit): queued again, no attempt spent. */
+        NOT_SENT
     }
 
     public static SendOutcome sent(long id, String providerId) {
@@ -18,6 +20,10 @@ public record SendOutcome(long id, Result result, String providerId, String erro
 
     public static SendOutcome retry(long id, String reason) {
         return new SendOutcome(id, Result.RETRY, null, reason);
+    }
+
+    public static SendOutcome notSent(long id, String reason) {
+        return new SendOutcome(id, Result.NOT_SENT, null, reason);
     }
 
     public static SendOutcome failed(long id, String reason) {

@@ -15,7 +15,8 @@ public interface SmsChannel {
 
     /**
      * Whether the channel can take a batch now. While it cannot (an SMPP link is down and reconnecting), the
-     * dispatcher claims nothing, so queued SMS wait without spending attempts.
+     * dispatcher claims nothing (it asks before every batch), so queued SMS wait without spending attempts. An SMS
+     * the channel took but could not hand on at all is answered {@link SendOutcome#notSent}.
      */
     default boolean ready() {
         return true;

@@ -84,7 +84,7 @@ public final class Dispatcher {
         Map<String, Tenant> tenantSettings = tenants.all();
         int handled = 0;
         long started = System.nanoTime();
-        while (true) {
+        while (channel.ready()) { // checked before every batch: a link lost mid-broadcast leaves the rest queued
             String token = instanceId + "-" + CLAIMS.incrementAndGet();
             List<Claimed> batch = claim(channelName, onlyTenants, token, Math.min(settings.batchSize(), channel.maxBatch()));
             if (batch.isEmpty()) {
@@ -173,6 +173,8 @@ public final class Dispatcher {
                     updates.add(Update.done(outcome.id(), SmsStatus.FAILED, now, outcome.error()));
                     failed++;
                 }
+                case NOT_SENT -> updates.add(Update.postpone(outcome.id(), now.plus(settings.retryBackoff()),
+                        outcome.error(), true));
                 case RETRY -> {
                     if (sms.attempts() >= settings.maxAttempts()) {
                         updates.add(Update.done(outcome.id(), SmsStatus.FAILED, now, "gave up after "
@@ -233,7 +235,7 @@ public final class Dispatcher {
             return new Update(id, status, null, null, error, null, at, 0);
         }
 
-        /** Back to the queue; a quiet-hours postponement does not count as an attempt. */
+        /** Back to the queue; a quiet-hours postponement or an SMS that never left does not count as an attempt. */
         static Update postpone(long id, Instant next, String error, boolean notAnAttempt) {
             return new Update(id, SmsStatus.QUEUED, null, null, error, next, null, notAnAttempt ? -1 : 0);
         }

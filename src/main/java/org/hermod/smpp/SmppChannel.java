@@ -111,7 +111,7 @@ public final class SmppChannel implements SmsChannel, AutoCloseable {
             }
         }
         if (bound.isEmpty()) {
-            return batch.stream().map(s -> SendOutcome.retry(s.id(), "SMPP " + name() + ": no bind")).toList();
+            return batch.stream().map(s -> SendOutcome.notSent(s.id(), "SMPP " + name() + ": no bind")).toList();
         }
         List<CompletableFuture<Submitted>> futures = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
@@ -145,7 +145,8 @@ public final class SmppChannel implements SmsChannel, AutoCloseable {
             for (int tries = 1; ; tries++) {
                 SMPPSession session = link.session();
                 if (session == null) {
-                    return Submitted.of(SendOutcome.retry(sms.id(), "SMPP " + link.label() + ": bind lost" + where));
+                    String why = "SMPP " + link.label() + ": bind lost" + where;
+                    return Submitted.of(i == 0 ? SendOutcome.notSent(sms.id(), why) : SendOutcome.retry(sms.id(), why));
                 }
                 throttle.awaitClear();
                 try {

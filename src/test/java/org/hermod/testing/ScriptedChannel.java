@@ -39,6 +39,7 @@ public final class ScriptedChannel implements SmsChannel {
             case SENT -> SendOutcome.sent(s.id(), "scripted-" + s.id());
             case RETRY -> SendOutcome.retry(s.id(), "throttled by test");
             case FAILED -> SendOutcome.failed(s.id(), "invalid destination (test)");
+            case NOT_SENT -> SendOutcome.notSent(s.id(), "link down (test)");
         }).toList();
     }
 }
