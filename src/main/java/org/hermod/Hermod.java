@@ -2,6 +2,7 @@ package org.hermod;
 
 import java.util.Properties;
 import org.apache.camel.main.Main;
+import org.hermod.config.Secrets;
 
 /** Starts Hermod: Camel Main with the YAML routes under {@code routes/} and {@link HermodConfiguration}. */
 public final class Hermod {
@@ -24,6 +25,10 @@ public final class Hermod {
         main.setOverrideProperties(overrides);
         String routes = overrides.getProperty("hermod.routes", System.getenv().getOrDefault("HERMOD_ROUTES", "routes"));
         main.configure().withRoutesIncludePattern("file:" + routes + "/*.camel.yaml");
+        // Camel's own summary masks by key name only and would print a password inside hermod.db.url;
+        // HermodConfiguration logs the summary instead, masked by Secrets
+        main.configure().setAutoConfigurationLogSummary(false);
+        main.configure().setAdditionalSensitiveKeywords(Secrets.CAMEL_KEYWORDS);
         main.configure().addConfiguration(new HermodConfiguration());
         return main;
     }

@@ -27,6 +27,7 @@ import org.hermod.api.auth.Passwords;
 import org.hermod.api.auth.Permission;
 import org.hermod.channel.SmsChannel;
 import org.hermod.channel.spool.SpoolChannel;
+import org.hermod.config.Secrets;
 import org.hermod.config.Settings;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.hermod.db.Database;
@@ -76,8 +77,11 @@ import org.hermod.tenant.Tenants;
  */
 public final class HermodConfiguration implements CamelConfiguration {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HermodConfiguration.class);
+
     @Override
     public void configure(CamelContext context) {
+        logConfiguration(context);
         Registry registry = context.getRegistry();
         Settings settings = new Settings(key -> context.getPropertiesComponent().resolveProperty(key));
         Clock clock = Optional.ofNullable(registry.lookupByNameAndType("clock", Clock.class)).orElse(Clock.systemUTC());
@@ -258,6 +262,18 @@ public final class HermodConfiguration implements CamelConfiguration {
         }
     }
 
+    /**
+     * Hermod's configuration summary, in place of Camel's (turned off in {@link Hermod#create}): every key of the
+     * properties files and overrides with its effective value, secrets masked by {@link Secrets}.
+     */
+    private static void logConfiguration(CamelContext context) {
+        var properties = context.getPropertiesComponent();
+        java.util.Properties loaded = properties.loadProperties();
+        LOG.info("Configuration summary ({} keys; secrets masked)", loaded.size());
+        new java.util.TreeSet<>(loaded.stringPropertyNames()).forEach(key -> LOG.info("    {} = {}", key,
+                Secrets.mask(key, properties.resolveProperty(key).orElse(loaded.getProperty(key)))));
+    }
+
     /** Creates the first operator account when there is none; returns the generated password, if any. */
     private static String ensureAdmin(Settings settings, ApiUsers users) {
         if (users.any()) {
@@ -273,7 +289,7 @@ public final class HermodConfiguration implements CamelConfiguration {
     private static void printBanner(Settings settings, SpoolChannel spool, String createdPassword) {
         String api = "http://" + settings.string("hermod.api.host") + ":" + settings.string("hermod.api.port");
         StringBuilder sb = new StringBuilder("\n=== Hermod is running ===\n")
-                .append("  database : ").append(settings.string("hermod.db.url").replaceAll("password=[^&;]*", "password=***")).append('\n')
+                .append("  database : ").append(Secrets.maskEmbedded(settings.string("hermod.db.url"))).append('\n')
                 .append("  SMS spool: ").append(spool.outgoing().toAbsolutePath().normalize()).append('\n')
                 .append("  admin API: ").append(api).append("/api  (OpenAPI: ").append(api).append("/api/openapi.json)\n")
                 .append("  health   : ").append(api).append("/observe/health   metrics: ").append(api).append("/observe/metrics\n");

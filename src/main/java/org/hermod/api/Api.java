@@ -1,6 +1,7 @@
 package org.hermod.api;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.hermod.Problem;
 import org.hermod.api.auth.ApiUsers;
 import org.hermod.api.auth.Principal;
@@ -14,9 +15,14 @@ abstract class Api {
         this.users = users;
     }
 
-    /** Authenticates the caller; the Authorization header is removed so it can never be echoed or logged. */
+    /**
+     * Authenticates the caller from the request's real Authorization header: platform-http also makes query
+     * parameters into message headers, and {@code ?Authorization=Basic ...} must not log anyone in. The message
+     * header is removed so it can never be echoed or logged.
+     */
     Principal caller(Exchange exchange) {
-        String authorization = exchange.getMessage().getHeader("Authorization", String.class);
+        HttpMessage http = exchange.getIn(HttpMessage.class);
+        String authorization = http == null ? null : http.getRequest().getHeader("Authorization");
         exchange.getMessage().removeHeader("Authorization");
         return users.authenticate(authorization);
     }

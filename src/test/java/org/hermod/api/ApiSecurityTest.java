@@ -130,4 +130,27 @@ class ApiSecurityTest {
         assertThat(app.jdbc().query("select password_hash from api_user where username = 'b-viewer'",
                 rs -> rs.getString(1)).get(0)).startsWith("pbkdf2$").doesNotContain("b-viewer-password");
     }
+
+    /**
+     * platform-http makes query parameters into message headers: credentials given as ?Authorization=... must not
+     * authenticate (401), while the real Authorization header still does.
+     */
+    @Test
+    void credentialsInTheQueryStringAreRefused() throws Exception {
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (HermodApp.ADMIN + ":" + HermodApp.ADMIN_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        for (String name : List.of("Authorization", "authorization", "AUTHORIZATION")) {
+            for (String credentials : List.of(basic, "Bearer " + "some-token")) {
+                java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + app.port() + "/api/sms?" + name + "="
+                        + java.net.URLEncoder.encode(credentials, java.nio.charset.StandardCharsets.UTF_8));
+                int status = client.send(java.net.http.HttpRequest.newBuilder(uri).GET().build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                assertThat(status).as(name + " " + credentials.substring(0, 6)).isEqualTo(401);
+            }
+        }
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + app.port() + "/api/sms");
+        assertThat(client.send(java.net.http.HttpRequest.newBuilder(uri).header("Authorization", basic).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+    }
 }
