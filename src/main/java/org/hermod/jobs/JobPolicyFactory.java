@@ -13,9 +13,15 @@ import org.apache.camel.spi.RoutePolicyFactory;
  * The timer only ticks (every second or the poll interval); when the job runs is its schedule's business, so
  * "run now" and schedule changes take effect within a tick. A job's first schedule comes from
  * {@code hermod.jobs.<route id>.schedule} (a Quartz cron expression; unset = every tick); after that the
- * stored setting, edited through the API, rules.
+ * stored setting, edited through the API, rules. Timers in the {@value #INFRASTRUCTURE} group are not jobs.
  */
 public final class JobPolicyFactory implements RoutePolicyFactory {
+
+    /**
+     * Route group of timers that keep Hermod correct rather than do work (the outbox lease): not jobs, so no one
+     * can deactivate, reschedule or restrict them through the API.
+     */
+    public static final String INFRASTRUCTURE = "infrastructure";
 
     private final Jobs jobs;
     private final JobPolicy policy;
@@ -29,7 +35,8 @@ public final class JobPolicyFactory implements RoutePolicyFactory {
 
     @Override
     public RoutePolicy createRoutePolicy(CamelContext camelContext, String routeId, NamedNode route) {
-        if (route instanceof RouteDefinition definition && isScheduled(definition.getInput().getEndpointUri())) {
+        if (route instanceof RouteDefinition definition && isScheduled(definition.getInput().getEndpointUri())
+                && !INFRASTRUCTURE.equals(definition.getGroup())) {
             String description = definition.getDescription();
             jobs.register(routeId, description, defaultSchedule.apply(routeId).orElse(null));
             return policy;
