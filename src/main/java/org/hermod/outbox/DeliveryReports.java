@@ -256,6 +256,25 @@ public final class DeliveryReports implements Dispatcher.SentListener {
         return s == null || s.length() <= 1000 ? s : s.substring(0, 1000);
     }
 
+    /**
+     * Drops kept reports older than {@code keep}: a receipt comes at most seconds before the submit response of
+     * its id, so one kept this long is for an id Hermod never recorded (another system's message on a shared
+     * account, an SMSC that restarted its ids). Each drop is logged with its channel and id. Run by the outbox
+     * housekeeping with {@code hermod.outbox.unmatched-report-keep}. Returns how many it dropped.
+     */
+    public int expireKept(java.time.Duration keep) {
+        Instant before = clock.instant().minus(keep);
+        return jdbc.tx(c -> {
+            List<String[]> old = Jdbc.query(c, "select channel, provider_id from pending_report where received_at < ?",
+                    rs -> new String[] {rs.getString(1), rs.getString(2)}, before);
+            for (String[] r : old) {
+                LOG.warn("Delivery report for message id {} on {} matched no SMS within {} and is dropped", r[1], r[0],
+                        keep);
+            }
+            return old.isEmpty() ? 0 : Jdbc.update(c, "delete from pending_report where received_at < ?", before);
+        });
+    }
+
     /** For tests and the API: how many reports wait for their submit response. */
     public long pending() {
         return jdbc.query("select count(*) from pending_report", rs -> rs.getLong(1)).get(0);

@@ -3,6 +3,7 @@ package org.hermod.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -89,6 +90,19 @@ class DeliveryReportsTest {
                         + rs.getString(3) + " kept " + rs.getString(4)))
                 .containsExactly((long) n);
         assertThat(reports.pending()).isZero();
+    }
+
+    @Test
+    void reportsThatNeverMatchAnSmsAreDroppedAfterTheirKeepTime() {
+        Jdbc jdbc = h2();
+        Instant now = Instant.parse("2026-11-24T10:00:00Z");
+        jdbc.update("insert into pending_report (channel, provider_id, status, error, received_at) values "
+                + "('smpp1', 'old', 'DELIVERED', null, ?), ('smpp1', 'new', 'DELIVERED', null, ?)",
+                now.minus(Duration.ofHours(25)), now.minus(Duration.ofHours(23)));
+        DeliveryReports reports = new DeliveryReports(jdbc, Clock.fixed(now, java.time.ZoneOffset.UTC));
+
+        assertThat(reports.expireKept(Duration.ofHours(24))).isEqualTo(1);
+        assertThat(jdbc.query("select provider_id from pending_report", rs -> rs.getString(1))).containsExactly("new");
     }
 
     @Test
