@@ -89,9 +89,9 @@ public final class DeliveryReports implements Dispatcher.SentListener {
         List<Long> applied = jdbc.tx(c -> {
             // look first, then write: an update that finds nothing cannot tell "not recorded yet" from "recorded a
             // moment after the update looked", and the second case must not be taken for a repeated report
-            boolean recorded = !Jdbc.query(c, "select sms_id from sms_part where channel = ? and provider_id = ?",
-                    rs -> rs.getLong(1), channel, providerId).isEmpty();
-            if (!recorded) {
+            List<Long> smsIds = Jdbc.query(c, "select sms_id from sms_part where channel = ? and provider_id = ?",
+                    rs -> rs.getLong(1), channel, providerId);
+            if (smsIds.isEmpty()) {
                 boolean pending = !Jdbc.query(c, "select status from pending_report where channel = ? and provider_id = ?",
                         rs -> rs.getString(1), channel, providerId).isEmpty();
                 if (pending) {
@@ -105,11 +105,7 @@ public final class DeliveryReports implements Dispatcher.SentListener {
             int updated = Jdbc.update(c, "update sms_part set status = ?, error = ?, reported_at = ? where channel = ? "
                     + "and provider_id = ? and status is null", report.status(), truncate(report.reason()), now, channel,
                     providerId);
-            if (updated == 0) {
-                return List.<Long>of(); // the part already had its final report
-            }
-            return Jdbc.query(c, "select sms_id from sms_part where channel = ? and provider_id = ?",
-                    rs -> rs.getLong(1), channel, providerId);
+            return updated == 0 ? List.<Long>of() : smsIds; // none updated: the part already had its final report
         });
         if (applied == null) {
             return applyKept(channel, List.of(providerId)) > 0;
@@ -138,7 +134,7 @@ public final class DeliveryReports implements Dispatcher.SentListener {
      * or the report. Recording ids and keeping a report both call it once they have committed, so whichever of the
      * two commits second finds the other's row: a report can no longer be kept while its part is being recorded
      * and then be missed by both sides (a plain read inside either transaction cannot see the other's uncommitted
-     * row). Returns how many it applied.
+     * row). Returns how many SMS it applied reports to.
      */
     private int applyKept(String channel, List<String> providerIds) {
         Instant now = clock.instant();
@@ -187,10 +183,10 @@ public final class DeliveryReports implements Dispatcher.SentListener {
     }
 
     /**
-     * Settles SENT SMS whose parts already carry a report. Normally {@link #apply} or {@link #sent} does it; this
-     * catches the one race they leave (a report committed just after the dispatcher's listener looked), run by
-     * the outbox housekeeping job, which first applies kept reports whose part was recorded meanwhile (after a
-     * crash between the commit and {@link #applyKept}). Returns how many SMS it looked at.
+     * Settles SENT SMS whose parts already carry a report. Normally {@link #apply} or {@link #sent} does it, after
+     * their commits; this catches what a crash between such a commit and its settle left, run by the outbox
+     * housekeeping job, which first applies kept reports whose part was recorded meanwhile (a crash between the
+     * commit and {@link #applyKept}). Returns how many SMS it looked at.
      */
     public int settleReported() {
         Instant at = clock.instant();
@@ -201,13 +197,7 @@ public final class DeliveryReports implements Dispatcher.SentListener {
         }
         List<Long> ids = jdbc.query("select distinct p.sms_id from sms_part p join sms s on s.id = p.sms_id "
                 + "where s.status = 'SENT' and p.status is not null order by p.sms_id limit " + CHUNK, rs -> rs.getLong(1));
-        if (!ids.isEmpty()) {
-            Instant now = clock.instant();
-            jdbc.tx(c -> {
-                settle(c, ids, now);
-                return null;
-            });
-        }
+        settleCommitted(ids, clock.instant());
         return ids.size();
     }
 
