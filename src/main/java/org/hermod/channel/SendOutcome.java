@@ -11,7 +11,12 @@ public record SendOutcome(long id, Result result, String providerId, String erro
         /** Will never succeed as it is (invalid destination, rejected text). */
         FAILED,
         /** Never left Hermod (no bind, the link dropped before the submit): queued again, no attempt spent. */
-        NOT_SENT
+        NOT_SENT,
+        /**
+         * Handed to the peer but not answered (no submit response, the link dropped after the submit): it may have
+         * left. Treated as {@code hermod.outbox.in-doubt} says, like the SMS of a process that died while sending.
+         */
+        IN_DOUBT
     }
 
     public static SendOutcome sent(long id, String providerId) {
@@ -24,6 +29,10 @@ public record SendOutcome(long id, Result result, String providerId, String erro
 
     public static SendOutcome notSent(long id, String reason) {
         return new SendOutcome(id, Result.NOT_SENT, null, reason);
+    }
+
+    public static SendOutcome inDoubt(long id, String reason) {
+        return new SendOutcome(id, Result.IN_DOUBT, null, reason);
     }
 
     public static SendOutcome failed(long id, String reason) {

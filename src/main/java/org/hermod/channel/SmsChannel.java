@@ -14,6 +14,16 @@ public interface SmsChannel {
     List<SendOutcome> send(List<OutgoingSms> batch);
 
     /**
+     * What the dispatcher calls: sends the batch, telling {@code handover} first which SMS go onto the wire, so that
+     * after a crash only those are in doubt. This default marks the whole batch before {@link #send(List)}; a
+     * channel that pipelines many SMS overrides it to mark them a window at a time ({@link HandoverGate}).
+     */
+    default List<SendOutcome> send(List<OutgoingSms> batch, Handover handover) {
+        handover.handing(batch.stream().map(OutgoingSms::id).toList());
+        return send(batch);
+    }
+
+    /**
      * Whether the channel can take a batch now. While it cannot (an SMPP link is down and reconnecting), the
      * dispatcher claims nothing (it asks before every batch), so queued SMS wait without spending attempts. An SMS
      * the channel took but could not hand on at all is answered {@link SendOutcome#notSent}.

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.hermod.channel.Handover;
 import org.hermod.channel.OutgoingSms;
 import org.hermod.channel.SendOutcome;
 import org.hermod.channel.SmsChannel;
@@ -27,10 +28,11 @@ import org.slf4j.LoggerFactory;
  * on every attempt, after the claim and before the channel.
  *
  * <p>A claim is a lease: the process renews it ({@link #renewLease}) while it lives, so a slow or hung channel
- * never has its batch taken from it. At most one batch per dispatcher route is "in flight" (claimed, maybe
- * handed to the channel, outcome not yet stored). If the process dies, those SMS stay in SENDING until its
- * lease has not been renewed for the claim timeout and are then resent or marked UNKNOWN
- * ({@code hermod.outbox.in-doubt}); those batches bound the possible duplicates.
+ * never has its batch taken from it. Before a channel puts an SMS on the wire it marks it as handed over
+ * ({@link Handover}, column {@code sms.handed}); an SMPP channel marks a window at a time. If the process dies, its
+ * SENDING SMS wait until its lease has not been renewed for the claim timeout; then those never handed over are
+ * queued again (they did not leave), and only the handed-over ones are in doubt: resent or marked UNKNOWN as
+ * {@code hermod.outbox.in-doubt} says. The handed-over SMS bound the possible duplicates.
  */
 public final class Dispatcher {
 
@@ -123,7 +125,7 @@ public final class Dispatcher {
                 return List.of();
             }
             try (PreparedStatement ps = c.prepareStatement("update sms set status = 'SENDING', claimed_by = ?, "
-                    + "claim_owner = ?, claimed_at = ?, attempts = attempts + 1 where id = ?")) {
+                    + "claim_owner = ?, claimed_at = ?, handed = false, attempts = attempts + 1 where id = ?")) {
                 for (Claimed sms : due) {
                     Jdbc.bind(ps, token, instanceId, now, sms.id());
                     ps.addBatch();
@@ -161,7 +163,7 @@ public final class Dispatcher {
         int sent = 0;
         int failed = 0;
         List<Long> sentIds = new ArrayList<>();
-        for (SendOutcome outcome : sendSafely(channel, toSend)) {
+        for (SendOutcome outcome : sendSafely(channel, toSend, handover(token))) {
             Claimed sms = byId.get(outcome.id());
             switch (outcome.result()) {
                 case SENT -> {
@@ -175,6 +177,15 @@ public final class Dispatcher {
                 }
                 case NOT_SENT -> updates.add(Update.postpone(outcome.id(), now.plus(settings.retryBackoff()),
                         outcome.error(), true));
+                case IN_DOUBT -> {
+                    if (settings.inDoubt() == OutboxSettings.InDoubt.UNKNOWN || sms.attempts() >= settings.maxAttempts()) {
+                        updates.add(Update.done(outcome.id(), SmsStatus.UNKNOWN, now, "in doubt: " + outcome.error()
+                                + "; may or may not have been sent, not resent"));
+                    } else {
+                        updates.add(Update.postpone(outcome.id(), now.plus(settings.backoff(sms.attempts())),
+                                "in doubt: " + outcome.error() + "; queued again, may arrive twice", false));
+                    }
+                }
                 case RETRY -> {
                     if (sms.attempts() >= settings.maxAttempts()) {
                         updates.add(Update.done(outcome.id(), SmsStatus.FAILED, now, "gave up after "
@@ -201,13 +212,36 @@ public final class Dispatcher {
         return batch.size();
     }
 
+    /**
+     * Marks SMS of the claim {@code token} as handed over, before the channel sends them. A mark that cannot be stored
+     * stops those SMS from being sent: nothing may leave that a crash would not find in doubt.
+     */
+    private Handover handover(String token) {
+        return ids -> {
+            try {
+                jdbc.tx(c -> {
+                    try (PreparedStatement ps = c.prepareStatement("update sms set handed = true where id = ? and claimed_by = ?")) {
+                        for (Long id : ids) {
+                            Jdbc.bind(ps, id, token);
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
+                    }
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                throw new Handover.Failed("could not mark " + ids.size() + " SMS as handed over: " + e.getMessage(), e);
+            }
+        };
+    }
+
     /** A channel that throws must not leave its batch in SENDING: every SMS of it is retried. */
-    private static List<SendOutcome> sendSafely(SmsChannel channel, List<OutgoingSms> toSend) {
+    private static List<SendOutcome> sendSafely(SmsChannel channel, List<OutgoingSms> toSend, Handover handover) {
         if (toSend.isEmpty()) {
             return List.of();
         }
         try {
-            List<SendOutcome> outcomes = channel.send(toSend);
+            List<SendOutcome> outcomes = channel.send(toSend, handover);
             if (outcomes.size() == toSend.size()) {
                 return outcomes;
             }
@@ -219,6 +253,9 @@ public final class Dispatcher {
             toSend.stream().filter(s -> !seen.contains(s.id()))
                     .forEach(s -> all.add(SendOutcome.retry(s.id(), "channel gave no outcome")));
             return all;
+        } catch (Handover.Failed e) {
+            LOG.error("Channel {}: {}; the batch of {} stays queued", channel.name(), e.getMessage(), toSend.size());
+            return toSend.stream().map(s -> SendOutcome.notSent(s.id(), "not handed over: " + e.getMessage())).toList();
         } catch (RuntimeException e) {
             LOG.error("Channel {} failed on a batch of {}: {}", channel.name(), toSend.size(), e.toString());
             return toSend.stream().map(s -> SendOutcome.retry(s.id(), "channel error: " + e.getMessage())).toList();
@@ -245,7 +282,7 @@ public final class Dispatcher {
         jdbc.tx(c -> {
             try (PreparedStatement ps = c.prepareStatement("update sms set status = ?, sent_at = coalesce(?, sent_at), "
                     + "provider_id = coalesce(?, provider_id), error = coalesce(?, error), next_attempt_at = coalesce(?, next_attempt_at), "
-                    + "done_at = ?, attempts = attempts + ?, claimed_by = null, claimed_at = null "
+                    + "done_at = ?, attempts = attempts + ?, claimed_by = null, claimed_at = null, handed = false "
                     + "where id = ? and claimed_by = ?")) {
                 for (Update u : updates) {
                     ps.setString(1, u.status().name());
@@ -306,30 +343,36 @@ public final class Dispatcher {
     }
 
     /**
-     * SMS still in SENDING whose claiming process stopped renewing its lease for longer than the claim timeout
-     * (it died, or lost the database that long): they may or may not have left. Depending on
-     * {@code hermod.outbox.in-doubt} they are queued again or marked UNKNOWN; either way the decision is written
-     * into the SMS's error text and logged. A live process's claims are never taken, however slow its channel.
+     * SMS still in SENDING whose claiming process stopped renewing its lease for longer than the claim timeout (it
+     * died, or lost the database that long). Those it never handed to the channel did not leave: they are queued
+     * again, the attempt not counted. Those it had handed over may or may not have left: depending on
+     * {@code hermod.outbox.in-doubt} they are queued again or marked UNKNOWN. Either way the reason is written into
+     * the SMS and logged. A live process's claims are never taken, however slow its channel.
      */
     public int recoverInDoubt() {
         Instant now = clock.instant();
         Instant staleBefore = now.minus(settings.claimTimeout());
-        String dead = "status = 'SENDING' and claimed_at < ? and (claim_owner is null or claim_owner not in "
+        String dead = " and status = 'SENDING' and claimed_at < ? and (claim_owner is null or claim_owner not in "
                 + "(select instance_id from outbox_owner where renewed_at >= ?))";
-        int n = settings.inDoubt() == OutboxSettings.InDoubt.RESEND
-                ? jdbc.update("update sms set status = 'QUEUED', claimed_by = null, claimed_at = null, next_attempt_at = ?, "
-                        + "error = 'in doubt after a crash while sending (its process stopped renewing its claim): "
-                        + "queued again, may arrive twice' where " + dead, now, staleBefore, staleBefore)
-                : jdbc.update("update sms set status = 'UNKNOWN', claimed_by = null, done_at = ?, "
-                        + "error = 'in doubt after a crash while sending (its process stopped renewing its claim): "
-                        + "may or may not have been sent; not resent' where " + dead, now, staleBefore, staleBefore);
-        if (n > 0) {
-            LOG.warn("{} SMS were in SENDING when their process stopped renewing its claim; {}", n,
-                    settings.inDoubt() == OutboxSettings.InDoubt.RESEND ? "queued again" : "marked UNKNOWN");
+        int notHanded = jdbc.update("update sms set status = 'QUEUED', claimed_by = null, claimed_at = null, "
+                + "next_attempt_at = ?, attempts = attempts - 1, error = 'claimed by a process that stopped renewing its "
+                + "claim before it handed the SMS to the channel: queued again, it had not left' where handed = false"
+                + dead, now, staleBefore, staleBefore);
+        boolean resend = settings.inDoubt() == OutboxSettings.InDoubt.RESEND;
+        int handed = jdbc.update("update sms set status = ?, claimed_by = null, claimed_at = null, handed = false, "
+                + "next_attempt_at = ?, done_at = ?, error = ? where handed = true" + dead,
+                resend ? "QUEUED" : "UNKNOWN", now, resend ? null : now, "in doubt: handed to the channel by a process "
+                        + "that then stopped renewing its claim (it died, or lost the database for longer than "
+                        + "hermod.outbox.claim-timeout): " + (resend ? "queued again, may arrive twice"
+                        : "may or may not have been sent; not resent"), staleBefore, staleBefore);
+        if (notHanded + handed > 0) {
+            LOG.warn("{} SMS were in SENDING when their process stopped renewing its claim: {} had not been handed to "
+                    + "the channel and are queued again; {} had been and are {}", notHanded + handed, notHanded, handed,
+                    resend ? "queued again (in doubt)" : "marked UNKNOWN");
         }
         jdbc.update("delete from outbox_owner where renewed_at < ? and instance_id not in (select claim_owner from sms "
                 + "where status = 'SENDING' and claim_owner is not null)", staleBefore);
-        return n;
+        return notHanded + handed;
     }
 
     /** Queued SMS past their max age or send-before become EXPIRED even when their channel is down. */

@@ -10,6 +10,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.hermod.channel.Handover;
+import org.hermod.channel.HandoverGate;
 import org.hermod.channel.OutgoingSms;
 import org.hermod.channel.SendOutcome;
 import org.hermod.channel.SmsChannel;
@@ -38,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * <p>Outcomes: all parts accepted → SENT (the ids, space separated, are the SMS's provider id);
  * ESME_RTHROTTLED / ESME_RMSGQFUL → every submitter of the channel pauses ({@code throttle-pause}, doubling while
  * the SMSC keeps throttling) and the part is submitted again, up to three times, then RETRY; other transient
- * errors, a lost bind or a missing submit_sm_resp → RETRY (the SMS may have left: at most the window is sent
- * twice); any other error (invalid destination 0x0B …) → FAILED. While no link is bound {@link #ready()} is
+ * errors or a lost bind → RETRY; no submit_sm_resp within the response timeout → IN_DOUBT (it may have left;
+ * {@code hermod.outbox.in-doubt} decides); any other error (invalid destination 0x0B …) → FAILED. While no link is bound {@link #ready()} is
  * false and the dispatcher leaves the SMS queued.
  *
  * <p>Why jSMPP directly and not camel-smpp's producer: the dispatcher hands over batches and needs one outcome
@@ -59,6 +61,7 @@ public final class SmppChannel implements SmsChannel, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final List<SmppLink> links = new ArrayList<>();
     private final List<ExecutorService> submitters = new ArrayList<>();
+    private final ExecutorService marker;
     private final Throttle throttle;
 
     public SmppChannel(SmppSettings settings, DeliveryReports reports, SmppReceiver receiver) {
@@ -66,6 +69,7 @@ public final class SmppChannel implements SmsChannel, AutoCloseable {
         this.reports = reports;
         this.throttle = new Throttle(settings.throttlePause().toNanos());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("smpp-" + settings.name() + "-link"));
+        this.marker = Executors.newCachedThreadPool(threads("smpp-" + settings.name() + "-handover"));
         for (int i = 0; i < settings.binds(); i++) {
             links.add(new SmppLink(settings, i, receiver, scheduler));
             submitters.add(Executors.newFixedThreadPool(settings.window(), threads("smpp-" + settings.name() + "-" + i)));
@@ -104,6 +108,16 @@ public final class SmppChannel implements SmsChannel, AutoCloseable {
 
     @Override
     public List<SendOutcome> send(List<OutgoingSms> batch) {
+        return send(batch, Handover.NONE);
+    }
+
+    /**
+     * Spreads the batch over the bound links, {@code window} submits in flight per link. The SMS are marked as handed
+     * over a window ahead of the submits ({@link HandoverGate}), so a crash leaves fewer than twice
+     * {@code binds × window} of them in doubt, however large the batch.
+     */
+    @Override
+    public List<SendOutcome> send(List<OutgoingSms> batch, Handover handover) {
         List<Integer> bound = new ArrayList<>();
         for (int i = 0; i < links.size(); i++) {
             if (links.get(i).session() != null) {
@@ -113,11 +127,15 @@ public final class SmppChannel implements SmsChannel, AutoCloseable {
         if (bound.isEmpty()) {
             return batch.stream().map(s -> SendOutcome.notSent(s.id(), "SMPP " + name() + ": no bind")).toList();
         }
+        HandoverGate gate = new HandoverGate(batch, settings.window() * bound.size(), handover, marker);
         List<CompletableFuture<Submitted>> futures = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            OutgoingSms sms = batch.get(i);
-            int link = bound.get(i % bound.size());
-            futures.add(CompletableFuture.supplyAsync(() -> submit(sms, links.get(link)), submitters.get(link)));
+            SmppLink link = links.get(bound.get(i % bound.size()));
+            futures.add(CompletableFuture.supplyAsync(() -> {
+                HandoverGate.Turn turn = gate.take();
+                return turn.mayGo() ? submit(turn.sms(), link) : Submitted.of(SendOutcome.notSent(turn.sms().id(),
+                        turn.refused()));
+            }, submitters.get(bound.get(i % bound.size()))));
         }
         List<SendOutcome> outcomes = new ArrayList<>(batch.size());
         List<DeliveryReports.Part> parts = new ArrayList<>();
@@ -165,8 +183,8 @@ public final class SmppChannel implements SmsChannel, AutoCloseable {
                     return Submitted.of(SmppStatus.transientError(status) ? SendOutcome.retry(sms.id(), why)
                             : SendOutcome.failed(sms.id(), why));
                 } catch (ResponseTimeoutException e) {
-                    return Submitted.of(SendOutcome.retry(sms.id(), "no submit_sm_resp within "
-                            + settings.responseTimeout() + where + "; may have been sent"));
+                    return Submitted.of(SendOutcome.inDoubt(sms.id(), "no submit_sm_resp within "
+                            + settings.responseTimeout() + where));
                 } catch (IOException | InvalidResponseException e) {
                     return Submitted.of(SendOutcome.retry(sms.id(), "SMPP " + link.label() + ": " + e.getMessage() + where));
                 } catch (PDUException e) {
@@ -200,6 +218,7 @@ public final class SmppChannel implements SmsChannel, AutoCloseable {
     public void close() {
         links.forEach(SmppLink::stop);
         submitters.forEach(ExecutorService::shutdownNow);
+        marker.shutdownNow();
         scheduler.shutdownNow();
     }
 

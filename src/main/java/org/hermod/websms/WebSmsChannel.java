@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
+import org.hermod.channel.Handover;
+import org.hermod.channel.HandoverGate;
 import org.hermod.channel.OutgoingSms;
 import org.hermod.channel.SendOutcome;
 import org.hermod.channel.SmsChannel;
@@ -62,9 +64,21 @@ public final class WebSmsChannel implements SmsChannel {
 
     @Override
     public List<SendOutcome> send(List<OutgoingSms> batch) {
+        return send(batch, Handover.NONE);
+    }
+
+    /** {@code parallel} requests in flight; the SMS are marked as handed over a little ahead of their requests. */
+    @Override
+    public List<SendOutcome> send(List<OutgoingSms> batch, Handover handover) {
         Semaphore slots = new Semaphore(settings.parallel());
+        HandoverGate gate = new HandoverGate(batch, settings.parallel(), handover, Runnable::run);
         List<CompletableFuture<SendOutcome>> futures = new ArrayList<>(batch.size());
-        for (OutgoingSms sms : batch) {
+        for (HandoverGate.Turn turn; (turn = gate.take()) != null; ) {
+            OutgoingSms sms = turn.sms();
+            if (!turn.mayGo()) {
+                futures.add(CompletableFuture.completedFuture(SendOutcome.notSent(sms.id(), turn.refused())));
+                continue;
+            }
             slots.acquireUninterruptibly();
             futures.add(client.sendAsync(request(sms), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
                     .handle((response, error) -> {
@@ -105,9 +119,9 @@ public final class WebSmsChannel implements SmsChannel {
     private SendOutcome outcome(OutgoingSms sms, HttpResponse<String> response, Throwable error) {
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            String why = cause instanceof HttpTimeoutException ? "websms: no answer within " + settings.timeout()
-                    + "; may have been sent" : "websms: " + cause;
-            return SendOutcome.retry(sms.id(), why);
+            return cause instanceof HttpTimeoutException && !(cause instanceof java.net.http.HttpConnectTimeoutException)
+                    ? SendOutcome.inDoubt(sms.id(), "websms: no answer within " + settings.timeout())
+                    : SendOutcome.retry(sms.id(), "websms: " + cause);
         }
         Integer statusCode = null;
         String message = null;

@@ -40,6 +40,7 @@ public final class ScriptedChannel implements SmsChannel {
             case RETRY -> SendOutcome.retry(s.id(), "throttled by test");
             case FAILED -> SendOutcome.failed(s.id(), "invalid destination (test)");
             case NOT_SENT -> SendOutcome.notSent(s.id(), "link down (test)");
+            case IN_DOUBT -> SendOutcome.inDoubt(s.id(), "no answer (test)");
         }).toList();
     }
 }
