@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Marks a batch as handed over a little ahead of the sending, for channels that keep several SMS in flight (an
  * SMPP window, parallel web requests). Senders {@link #take} the batch's SMS one by one; the batch is marked in
  * chunks of half the window, and taking the first SMS of a chunk starts marking the next one, so marking overlaps
- * sending. At any time fewer than {@code window} SMS are marked and not yet taken: with the channel's own limit of
- * {@code window} in flight, a crash leaves fewer than twice the window in doubt, whatever the batch size.
+ * sending; the outcomes {@link #answered} since the last mark are stored with it. At any time fewer than
+ * {@code window} SMS are marked and not yet taken, and about half a window answered but not stored: with the
+ * channel's own limit of {@code window} in flight, a crash leaves a few windows in doubt, whatever the batch size.
  */
 public final class HandoverGate {
 
@@ -28,6 +29,7 @@ public final class HandoverGate {
     private final Executor executor;
     private final CompletableFuture<?>[] marks;
     private final AtomicInteger next = new AtomicInteger();
+    private final java.util.concurrent.ConcurrentLinkedQueue<SendOutcome> answered = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     public HandoverGate(List<OutgoingSms> batch, int window, Handover handover, Executor executor) {
         this.batch = batch;
@@ -56,6 +58,19 @@ public final class HandoverGate {
         }
     }
 
+    /** An SMS's outcome, stored with the next mark rather than only at the end of the batch. */
+    public void answered(SendOutcome outcome) {
+        answered.add(outcome);
+    }
+
+    private List<SendOutcome> drainAnswered() {
+        List<SendOutcome> drained = new java.util.ArrayList<>();
+        for (SendOutcome o; (o = answered.poll()) != null; ) {
+            drained.add(o);
+        }
+        return drained;
+    }
+
     /** Chunk k's mark, started after chunk k-1's, so a failed mark fails every later one too. */
     private synchronized CompletableFuture<?> mark(int k) {
         if (k >= marks.length) {
@@ -65,7 +80,7 @@ public final class HandoverGate {
             CompletableFuture<?> before = k == 0 ? CompletableFuture.completedFuture(null) : mark(k - 1);
             List<Long> ids = batch.subList(k * chunk, Math.min(batch.size(), (k + 1) * chunk)).stream()
                     .map(OutgoingSms::id).toList();
-            marks[k] = before.thenRunAsync(() -> handover.handing(ids), executor);
+            marks[k] = before.thenRunAsync(() -> handover.record(ids, drainAnswered()), executor);
         }
         return marks[k];
     }

@@ -163,39 +163,14 @@ public final class Dispatcher {
         int sent = 0;
         int failed = 0;
         List<Long> sentIds = new ArrayList<>();
-        for (SendOutcome outcome : sendSafely(channel, toSend, handover(token))) {
-            Claimed sms = byId.get(outcome.id());
-            switch (outcome.result()) {
-                case SENT -> {
-                    updates.add(Update.sent(outcome.id(), now, outcome.providerId()));
-                    sentIds.add(outcome.id());
-                    sent++;
-                }
-                case FAILED -> {
-                    updates.add(Update.done(outcome.id(), SmsStatus.FAILED, now, outcome.error()));
-                    failed++;
-                }
-                case NOT_SENT -> updates.add(Update.postpone(outcome.id(), now.plus(settings.retryBackoff()),
-                        outcome.error(), true));
-                case IN_DOUBT -> {
-                    if (settings.inDoubt() == OutboxSettings.InDoubt.UNKNOWN || sms.attempts() >= settings.maxAttempts()) {
-                        updates.add(Update.done(outcome.id(), SmsStatus.UNKNOWN, now, "in doubt: " + outcome.error()
-                                + "; may or may not have been sent, not resent"));
-                    } else {
-                        updates.add(Update.postpone(outcome.id(), now.plus(settings.backoff(sms.attempts())),
-                                "in doubt: " + outcome.error() + "; queued again, may arrive twice", false));
-                    }
-                }
-                case RETRY -> {
-                    if (sms.attempts() >= settings.maxAttempts()) {
-                        updates.add(Update.done(outcome.id(), SmsStatus.FAILED, now, "gave up after "
-                                + sms.attempts() + " attempts: " + outcome.error()));
-                        failed++;
-                    } else {
-                        updates.add(Update.postpone(outcome.id(), now.plus(settings.backoff(sms.attempts())),
-                                outcome.error(), false));
-                    }
-                }
+        for (SendOutcome outcome : sendSafely(channel, toSend, handover(token, byId, now))) {
+            Update update = update(outcome, byId.get(outcome.id()), now);
+            updates.add(update);
+            if (update.status() == SmsStatus.SENT) {
+                sentIds.add(outcome.id());
+                sent++;
+            } else if (update.status() == SmsStatus.FAILED) {
+                failed++;
             }
         }
         store(updates, token);
@@ -212,25 +187,47 @@ public final class Dispatcher {
         return batch.size();
     }
 
+    /** What a channel's outcome makes of the SMS: its next status, error and attempt count. */
+    private Update update(SendOutcome outcome, Claimed sms, Instant now) {
+        return switch (outcome.result()) {
+            case SENT -> Update.sent(outcome.id(), now, outcome.providerId());
+            case FAILED -> Update.done(outcome.id(), SmsStatus.FAILED, now, outcome.error());
+            case NOT_SENT -> Update.postpone(outcome.id(), now.plus(settings.retryBackoff()), outcome.error(), true);
+            case IN_DOUBT -> settings.inDoubt() == OutboxSettings.InDoubt.UNKNOWN || sms.attempts() >= settings.maxAttempts()
+                    ? Update.done(outcome.id(), SmsStatus.UNKNOWN, now, "in doubt: " + outcome.error()
+                            + "; may or may not have been sent, not resent")
+                    : Update.postpone(outcome.id(), now.plus(settings.backoff(sms.attempts())), "in doubt: "
+                            + outcome.error() + "; queued again, may arrive twice", false);
+            case RETRY -> sms.attempts() >= settings.maxAttempts()
+                    ? Update.done(outcome.id(), SmsStatus.FAILED, now, "gave up after " + sms.attempts() + " attempts: "
+                            + outcome.error())
+                    : Update.postpone(outcome.id(), now.plus(settings.backoff(sms.attempts())), outcome.error(), false);
+        };
+    }
+
     /**
-     * Marks SMS of the claim {@code token} as handed over, before the channel sends them. A mark that cannot be stored
+     * Records for the claim {@code token}, in one commit, the SMS a channel is about to hand over and the outcomes that
+     * came back since its last call, so that neither waits for the whole batch: after a crash only SMS on the wire or
+     * answered within the last window are in doubt. The outcomes are stored again with the batch at its end; a stored
+     * one no longer carries the claim's token, so that second write changes nothing. A mark that cannot be stored
      * stops those SMS from being sent: nothing may leave that a crash would not find in doubt.
      */
-    private Handover handover(String token) {
-        return ids -> {
+    private Handover handover(String token, Map<Long, Claimed> batch, Instant now) {
+        return (handing, answered) -> {
             try {
                 jdbc.tx(c -> {
                     try (PreparedStatement ps = c.prepareStatement("update sms set handed = true where id = ? and claimed_by = ?")) {
-                        for (Long id : ids) {
+                        for (Long id : handing) {
                             Jdbc.bind(ps, id, token);
                             ps.addBatch();
                         }
                         ps.executeBatch();
                     }
+                    store(c, answered.stream().map(o -> update(o, batch.get(o.id()), now)).toList(), token);
                     return null;
                 });
             } catch (RuntimeException e) {
-                throw new Handover.Failed("could not mark " + ids.size() + " SMS as handed over: " + e.getMessage(), e);
+                throw new Handover.Failed("could not mark " + handing.size() + " SMS as handed over: " + e.getMessage(), e);
             }
         };
     }
@@ -280,26 +277,34 @@ public final class Dispatcher {
 
     private void store(List<Update> updates, String token) {
         jdbc.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("update sms set status = ?, sent_at = coalesce(?, sent_at), "
-                    + "provider_id = coalesce(?, provider_id), error = coalesce(?, error), next_attempt_at = coalesce(?, next_attempt_at), "
-                    + "done_at = ?, attempts = attempts + ?, claimed_by = null, claimed_at = null, handed = false "
-                    + "where id = ? and claimed_by = ?")) {
-                for (Update u : updates) {
-                    ps.setString(1, u.status().name());
-                    setTimestamp(ps, 2, u.sentAt());
-                    ps.setString(3, u.providerId());
-                    ps.setString(4, u.error() == null ? null : truncate(u.error()));
-                    setTimestamp(ps, 5, u.nextAttemptAt());
-                    setTimestamp(ps, 6, u.doneAt());
-                    ps.setInt(7, u.attemptCorrection());
-                    ps.setLong(8, u.id());
-                    ps.setString(9, token);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+            store(c, updates, token);
             return null;
         });
+    }
+
+    /** Writes outcomes of the claim {@code token}; an SMS whose outcome is already stored is left as it is. */
+    private static void store(java.sql.Connection c, List<Update> updates, String token) throws SQLException {
+        if (updates.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("update sms set status = ?, sent_at = coalesce(?, sent_at), "
+                + "provider_id = coalesce(?, provider_id), error = coalesce(?, error), next_attempt_at = coalesce(?, next_attempt_at), "
+                + "done_at = ?, attempts = attempts + ?, claimed_by = null, claimed_at = null, handed = false "
+                + "where id = ? and claimed_by = ?")) {
+            for (Update u : updates) {
+                ps.setString(1, u.status().name());
+                setTimestamp(ps, 2, u.sentAt());
+                ps.setString(3, u.providerId());
+                ps.setString(4, u.error() == null ? null : truncate(u.error()));
+                setTimestamp(ps, 5, u.nextAttemptAt());
+                setTimestamp(ps, 6, u.doneAt());
+                ps.setInt(7, u.attemptCorrection());
+                ps.setLong(8, u.id());
+                ps.setString(9, token);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     private static void setTimestamp(PreparedStatement ps, int index, Instant instant) throws SQLException {

@@ -133,8 +133,10 @@ public final class SmppChannel implements SmsChannel, AutoCloseable {
             SmppLink link = links.get(bound.get(i % bound.size()));
             futures.add(CompletableFuture.supplyAsync(() -> {
                 HandoverGate.Turn turn = gate.take();
-                return turn.mayGo() ? submit(turn.sms(), link) : Submitted.of(SendOutcome.notSent(turn.sms().id(),
-                        turn.refused()));
+                Submitted submitted = turn.mayGo() ? submit(turn.sms(), link)
+                        : Submitted.of(SendOutcome.notSent(turn.sms().id(), turn.refused()));
+                gate.answered(submitted.outcome());
+                return submitted;
             }, submitters.get(bound.get(i % bound.size()))));
         }
         List<SendOutcome> outcomes = new ArrayList<>(batch.size());

@@ -83,7 +83,9 @@ public final class WebSmsChannel implements SmsChannel {
             futures.add(client.sendAsync(request(sms), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
                     .handle((response, error) -> {
                         slots.release();
-                        return outcome(sms, response, error);
+                        SendOutcome outcome = outcome(sms, response, error);
+                        gate.answered(outcome);
+                        return outcome;
                     }));
         }
         List<SendOutcome> outcomes = futures.stream().map(CompletableFuture::join).toList();

@@ -53,6 +53,10 @@ class DispatcherTest {
                 recipient).get(0);
     }
 
+    private int attempts(String recipient) {
+        return app.jdbc().query("select attempts from sms where recipient = ?", rs -> rs.getInt(1), recipient).get(0);
+    }
+
     private String error(String recipient) {
         return app.jdbc().query("select error from sms where recipient = ? order by id desc", rs -> rs.getString(1),
                 recipient).get(0);
@@ -151,13 +155,22 @@ class DispatcherTest {
 
     @Test
     void smsLeftSendingByACrashAreRecoveredAndSaySo() {
-        app.jdbc().update("insert into sms (tenant_id, recipient, text, encoding, segments, status, priority, channel, "
-                + "attempts, next_attempt_at, created_at, claimed_by, claimed_at) values ('default', '+4529000040', 'x', "
-                + "'GSM7', 1, 'SENDING', 1, 'scripted', 1, ?, ?, 'dead-process-1', ?)", START, START, START);
+        String insert = "insert into sms (tenant_id, recipient, text, encoding, segments, status, priority, channel, "
+                + "attempts, next_attempt_at, created_at, claimed_by, claimed_at, handed) values ('default', ?, 'x', "
+                + "'GSM7', 1, 'SENDING', 1, 'scripted', 1, ?, ?, 'dead-process-1', ?, ?)";
+        app.jdbc().update(insert, "+4529000040", START, START, START, true);
+        app.jdbc().update(insert, "+4529000041", START, START, START, false);
         clock.advance(Duration.ofMinutes(2));
         assertThat(admin.post("/api/jobs/outbox-housekeeping/run", null).status()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(10)).until(() -> status("+4529000040").equals("SENT"));
-        assertThat(error("+4529000040")).contains("in doubt after a crash");
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("+4529000040").equals("SENT")
+                && status("+4529000041").equals("SENT"));
+        assertThat(error("+4529000040")).as("handed to the channel: in doubt")
+                .startsWith("in doubt: handed to the channel by a process that then stopped renewing its claim");
+        assertThat(error("+4529000041")).as("claimed but never handed over: it had not left")
+                .contains("before it handed the SMS to the channel");
+        assertThat(attempts("+4529000041"))
+                .as("the attempt that never reached the channel is not counted").isEqualTo(1);
+        assertThat(attempts("+4529000040")).isEqualTo(2);
         var housekeeping = admin.get("/api/jobs/outbox-housekeeping").json();
         assertThat(housekeeping.get("runCount").asLong()).isPositive();
         assertThat(housekeeping.get("errorCount").asLong()).as(housekeeping.toString()).isZero();
