@@ -67,6 +67,11 @@ final class SmppLink implements SessionStateListener {
         SMPPSession s = new SMPPSession();
         s.setTransactionTimer(settings.responseTimeout().toMillis());
         s.setEnquireLinkTimer((int) settings.enquireLinkInterval().toMillis());
+        // deliver_sm wait here for a receiver thread; one that finds the queue full is answered ESME_RTHROTTLED by
+        // jSMPP, which the SMSC delivers again later (jSMPP's defaults, 3 threads and 100, refused thousands of a
+        // broadcast's receipts)
+        s.setPduProcessorDegree(settings.receiveThreads());
+        s.setQueueCapacity(settings.receiveQueue());
         if (settings.transceiver()) {
             s.setMessageReceiverListener(receiver);
         }

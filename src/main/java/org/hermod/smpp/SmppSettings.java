@@ -31,7 +31,9 @@ public record SmppSettings(
         Duration responseTimeout,
         Duration reconnectDelay,
         Duration reconnectDelayMax,
-        Duration throttlePause) {
+        Duration throttlePause,
+        int receiveThreads,
+        int receiveQueue) {
 
     public static List<SmppSettings> all(Settings settings) {
         return Indexed.all(settings, "hermod.smpp.channels").stream().filter(c -> c.bool("enabled", true))
@@ -71,7 +73,9 @@ public record SmppSettings(
                 c.duration("response-timeout", Duration.ofSeconds(10)),
                 c.duration("reconnect-delay", Duration.ofSeconds(1)),
                 c.duration("reconnect-delay-max", Duration.ofMinutes(1)),
-                c.duration("throttle-pause", Duration.ofMillis(500)));
+                c.duration("throttle-pause", Duration.ofMillis(500)),
+                c.integer("receive-threads", 4, 1, 64),
+                c.integer("receive-queue", 10_000, 10, 1_000_000));
     }
 
     @Override

@@ -31,20 +31,74 @@ class SmppBench {
     static final String WINDOW = System.getProperty("bench.window", "50");
 
     @Test
-    void emergencyToTenThousand() throws Exception {
+    void emergencyToTenThousandBesideARawClient() throws Exception {
+        sideBySide(false);
+    }
+
+    @Test
+    void emergencyToTenThousandWithReceiptsBesideARawClient() throws Exception {
+        sideBySide(true);
+    }
+
+    /**
+     * Three rounds, each a raw jSMPP client ({@link RawSmppClient}: same binds and window, no database) and then
+     * Hermod, against one SMSC; medians and Hermod's share of the raw rate. With receipts the SMSC sends a DELIVRD
+     * receipt for every submit and both sides are also timed until every receipt was taken (Hermod: every SMS
+     * DELIVERED).
+     */
+    private void sideBySide(boolean receipts) throws Exception {
+        String what = receipts ? "with receipts" : "no receipts";
         try (TestSmsc smsc = new TestSmsc("bench", "benchpw", 8)) {
-            try (HermodSide hermod = HermodSide.start(smsc)) {
-                List<Long> millis = new ArrayList<>();
-                for (int run = 0; run < 3; run++) {
-                    millis.add(hermod.run(run + 1, SmppBench::report));
+            smsc.autoReceipts(receipts);
+            List<String> numbers = new ArrayList<>();
+            for (int i = 0; i < USERS; i++) {
+                numbers.add("4521" + String.format("%06d", i));
+            }
+            try (HermodSide hermod = HermodSide.start(smsc, receipts);
+                 RawSmppClient raw = new RawSmppClient(smsc, Integer.parseInt(BINDS), Integer.parseInt(WINDOW), 4, 10_000)) {
+                List<Long> rawMillis = new ArrayList<>();
+                List<Long> rawAllMillis = new ArrayList<>();
+                List<Long> hermodMillis = new ArrayList<>();
+                List<Long> hermodAllMillis = new ArrayList<>();
+                for (int run = 1; run <= 3; run++) {
+                    int receiptsBefore = raw.receipts();
+                    long start = System.nanoTime();
+                    raw.send(numbers, TEXT, receipts);
+                    long submitted = System.nanoTime();
+                    if (receipts) {
+                        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(5))
+                                .until(() -> raw.receipts() >= receiptsBefore + USERS);
+                    }
+                    long all = System.nanoTime();
+                    rawMillis.add((submitted - start) / 1_000_000);
+                    rawAllMillis.add((all - start) / 1_000_000);
+                    report("raw client " + what + " run " + run + ": " + rawMillis.get(run - 1) + " ms to the last "
+                            + "submit_sm_resp" + (receipts ? ", " + rawAllMillis.get(run - 1) + " ms to the last receipt" : ""));
+                    long[] h = hermod.run(run, receipts, SmppBench::report);
+                    hermodMillis.add(h[0]);
+                    hermodAllMillis.add(h[1]);
                 }
-                millis.sort(Long::compare);
-                long median = millis.get(1);
-                report("SMPP bench (binds " + BINDS + ", window " + WINDOW + ", embedded PostgreSQL): median "
-                        + median + " ms for " + USERS + " SMS = " + USERS * 1000L / median + " SMS/s; runs " + millis);
-                assertThat(smsc.submitted()).hasSize(3 * USERS);
+                long rawMedian = median(rawMillis);
+                long hermodMedian = median(hermodMillis);
+                report(String.format("SMPP bench %s (binds %s, window %s, embedded PostgreSQL), medians of 3: raw client "
+                        + "%d ms, Hermod %d ms (API call to the last submit_sm accepted): Hermod reaches %d %% of the raw "
+                        + "rate", what, BINDS, WINDOW, rawMedian, hermodMedian, 100 * rawMedian / hermodMedian));
+                if (receipts) {
+                    long rawAll = median(rawAllMillis);
+                    long hermodAll = median(hermodAllMillis);
+                    report(String.format("  to the last receipt: raw client %d ms, Hermod %d ms (every SMS DELIVERED): "
+                            + "%d %%; receipts refused by a full receiving queue and delivered again: %d", rawAll,
+                            hermodAll, 100 * rawAll / hermodAll, smsc.receiptsRefused()));
+                }
+                assertThat(smsc.submittedCount()).isEqualTo(6 * USERS);
             }
         }
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        sorted.sort(Long::compare);
+        return sorted.get(sorted.size() / 2);
     }
 
     /** Hermod on embedded PostgreSQL with 10,000 directory users and one SMPP channel to {@code smsc}. */
@@ -58,11 +112,16 @@ class SmppBench {
         }
 
         static HermodSide start(TestSmsc smsc) throws Exception {
+            return start(smsc, false);
+        }
+
+        static HermodSide start(TestSmsc smsc, boolean receipts) throws Exception {
             long boundBefore = smsc.bound();
             HermodApp app = HermodApp.on(TestDatabases.postgres())
                     .with(CH + "name", "smpp1").with(CH + "host", "127.0.0.1")
                     .with(CH + "port", Integer.toString(smsc.port())).with(CH + "system-id", smsc.systemId)
                     .with(CH + "password", smsc.password).with(CH + "binds", BINDS).with(CH + "window", WINDOW)
+                    .with(CH + "delivery-receipts", Boolean.toString(receipts))
                     .with("hermod.outbox.batch-size", System.getProperty("bench.batch", "1000"))
                     .start();
             try {
@@ -78,7 +137,15 @@ class SmppBench {
 
         /** One API call for everyone; returns the milliseconds until the SMSC accepted all 10,000. */
         long run(int n, java.util.function.Consumer<String> report) {
-            int before = smsc.submitted().size();
+            return run(n, false, report)[0];
+        }
+
+        /**
+         * One API call for everyone; returns the milliseconds until the SMSC accepted all 10,000 and, with receipts,
+         * until all of them are DELIVERED.
+         */
+        long[] run(int n, boolean receipts, java.util.function.Consumer<String> report) {
+            int before = smsc.submittedCount();
             long start = System.nanoTime();
             Http.Response r = app.admin().post("/api/sms", """
                     {"tenant": "default", "everyone": true, "priority": "EMERGENCY", "channel": "smpp1",
@@ -87,14 +154,15 @@ class SmppBench {
             assertThat(r.status()).as(r.toString()).isEqualTo(201);
             assertThat(r.json().get("queued").asInt()).isEqualTo(USERS);
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(5))
-                    .until(() -> smsc.submitted().size() >= before + USERS);
+                    .until(() -> smsc.submittedCount() >= before + USERS);
             long done = System.nanoTime();
             long ms = (done - start) / 1_000_000;
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20)).until(() -> app.count(
+                    "select count(*) from sms where status in ('QUEUED', 'SENDING'" + (receipts ? ", 'SENT'" : "") + ")") == 0);
+            long all = (System.nanoTime() - start) / 1_000_000;
             report.accept("Hermod run " + n + ": " + ms + " ms (API call " + (accepted - start) / 1_000_000 + " ms), "
-                    + USERS * 1000L / Math.max(1, ms) + " SMS/s");
-            await().atMost(Duration.ofMinutes(1)).until(() -> app.count(
-                    "select count(*) from sms where status in ('QUEUED', 'SENDING')") == 0);
-            return ms;
+                    + USERS * 1000L / Math.max(1, ms) + " SMS/s" + (receipts ? ", every SMS DELIVERED after " + all + " ms" : ""));
+            return new long[] {ms, all};
         }
 
         @Override

@@ -72,6 +72,10 @@ public final class TestSmsc implements ServerMessageReceiverListener, AutoClosea
     private final AtomicInteger binds = new AtomicInteger();
     private volatile Responder responder = (s, n) -> { };
     private volatile boolean receiptBeforeResponse;
+    private volatile boolean autoReceipts;
+    private final java.util.concurrent.ScheduledExecutorService receiptSender = Executors.newScheduledThreadPool(16);
+    private final AtomicInteger receiptsAcked = new AtomicInteger();
+    private final AtomicInteger receiptsRefused = new AtomicInteger();
     private volatile int dropAt = -1;
     private volatile boolean closed;
 
@@ -131,6 +135,57 @@ public final class TestSmsc implements ServerMessageReceiverListener, AutoClosea
         this.receiptBeforeResponse = on;
     }
 
+    /**
+     * After each accepted submit_sm that asks for a receipt, send a DELIVRD receipt on its session from another thread,
+     * as a real SMSC does. A receipt the ESME answers with an error (jSMPP's ESME_RTHROTTLED when its receiving queue
+     * is full) or not answered in time is delivered again 100 ms later, as SMSCs retry deliver_sm.
+     */
+    public void autoReceipts(boolean on) {
+        this.autoReceipts = on;
+    }
+
+    public int receiptsAcked() {
+        return receiptsAcked.get();
+    }
+
+    /** Receipts the ESME refused or did not answer, each delivered again. */
+    public int receiptsRefused() {
+        return receiptsRefused.get();
+    }
+
+    private void sendReceipt(SMPPServerSession session, String id, String destination) {
+        receiptSender.execute(() -> {
+            Date now = new Date();
+            byte[] text = new DeliveryReceipt(id, 1, 1, now, now, DeliveryReceiptState.DELIVRD, "000", "").toString()
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            try {
+                session.deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, destination,
+                        TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "Skolen", new ESMClass((byte) 0x04),
+                        (byte) 0, (byte) 0, new RegisteredDelivery(0), new RawDataCoding((byte) 0), text);
+                receiptsAcked.incrementAndGet();
+            } catch (org.jsmpp.extra.NegativeResponseException refused) {
+                receiptsRefused.incrementAndGet();
+                if (!closed) {
+                    receiptSender.schedule(() -> sendReceipt(session, id, destination), 100,
+                            java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
+            } catch (Exception e) {
+                // jSMPP 3.0.1's server cannot decode a deliver_sm_resp without a body (a negative answer such as
+                // ESME_RTHROTTLED may have none, SMPP 3.4 4.6.2), so such an answer ends here as a response timeout
+                receiptsRefused.incrementAndGet();
+                if (!closed) {
+                    receiptSender.schedule(() -> sendReceipt(session, id, destination), 100,
+                            java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
+            }
+        });
+    }
+
+    /** How many submit_sm were accepted so far (cheaper than {@link #submitted()} for polling). */
+    public int submittedCount() {
+        return submitted.size();
+    }
+
     /** On the n-th submit_sm from now, close every connection instead of answering. */
     public void dropAt(int n) {
         this.dropAt = submits.get() + n;
@@ -185,6 +240,8 @@ public final class TestSmsc implements ServerMessageReceiverListener, AutoClosea
                 submit.getDataCoding(), submit.getRegisteredDelivery(), submit.getShortMessage()));
         if (receiptBeforeResponse) {
             receipt(session, id, submit.getDestAddress(), DeliveryReceiptState.DELIVRD);
+        } else if (autoReceipts && (submit.getRegisteredDelivery() & 0x03) != 0) {
+            sendReceipt(session, id, submit.getDestAddress());
         }
         try {
             return new SubmitSmResult(new MessageId(id), new OptionalParameter[0]);
@@ -287,5 +344,6 @@ public final class TestSmsc implements ServerMessageReceiverListener, AutoClosea
         sessions.forEach(SMPPServerSession::unbindAndClose);
         listener.close();
         pool.shutdownNow();
+        receiptSender.shutdownNow();
     }
 }
