@@ -17,8 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies provider delivery reports (SMPP receipts, web SMS callbacks) to the outbox, keyed by channel and
- * provider message id. A channel records the ids the provider gave each SMS ({@link #recordParts}); a long SMS
+ * Applies provider delivery reports (SMPP receipts, web SMS callbacks) to the outbox, matched as Kannel matches
+ * them: by channel, provider message id and recipient ({@link #sameNumber}), because message ids repeat (after an
+ * SMSC restart, across the SMSCs behind one channel); among parts that still match, the newest unreported one
+ * takes the report. A channel records the ids the provider gave each SMS ({@link #recordParts}); a long SMS
  * sent as several submit_sm has one part per id and is DELIVERED only when every part is, FAILED as soon as
  * one part fails.
  *
@@ -47,8 +49,58 @@ public final class DeliveryReports implements Dispatcher.SentListener {
         }
     }
 
-    /** One message the provider accepted: part {@code partNo} (1-based) of {@code parts} of SMS {@code smsId}. */
-    public record Part(long smsId, String providerId, int partNo, int parts) {
+    /**
+     * One message the provider accepted: part {@code partNo} (1-based) of {@code parts} of SMS {@code smsId}, sent
+     * to {@code recipient}.
+     */
+    public record Part(long smsId, String providerId, int partNo, int parts, String recipient) {
+    }
+
+    /**
+     * Whether a report's address names the part's recipient: the same digits, or one ending in the other with at
+     * least 6 digits (an SMSC may report the national form of the number it was given). An empty address (a report
+     * without one) matches any recipient.
+     */
+    static boolean sameNumber(String recorded, String reported) {
+        String a = digits(recorded);
+        String b = digits(reported);
+        if (a.isEmpty() || b.isEmpty() || a.equals(b)) {
+            return true;
+        }
+        String shorter = a.length() < b.length() ? a : b;
+        String longer = shorter == a ? b : a;
+        return shorter.length() >= 6 && longer.endsWith(shorter);
+    }
+
+    static String digits(String number) {
+        String d = number == null ? "" : number.replaceAll("\\D", "");
+        return d.startsWith("00") ? d.substring(2) : d;
+    }
+
+    /** A recorded part that a report's id found. */
+    private record Candidate(long smsId, int partNo, String recipient, String status) {
+    }
+
+    private static List<Candidate> candidates(Connection c, String channel, String providerId) throws SQLException {
+        return Jdbc.query(c, "select sms_id, part_no, recipient, status from sms_part where channel = ? and provider_id = ? "
+                + "order by sms_id desc", rs -> new Candidate(rs.getLong(1), rs.getInt(2), rs.getString(3),
+                rs.getString(4)), channel, providerId);
+    }
+
+    /**
+     * Stores the report on the newest unreported part it matches; returns that part's SMS, or null when a matching
+     * part already had its final report.
+     */
+    private static Long report(Connection c, String channel, String providerId, List<Candidate> matching, String status,
+                               String error, Instant now) throws SQLException {
+        for (Candidate p : matching) {
+            if (p.status() == null && Jdbc.update(c, "update sms_part set status = ?, error = ?, reported_at = ? "
+                    + "where channel = ? and provider_id = ? and sms_id = ? and part_no = ? and status is null", status,
+                    error, now, channel, providerId, p.smsId(), p.partNo()) == 1) {
+                return p.smsId();
+            }
+        }
+        return null;
     }
 
     private final Jdbc jdbc;
@@ -72,40 +124,41 @@ public final class DeliveryReports implements Dispatcher.SentListener {
             for (List<Long> chunk : chunks(smsIds)) {
                 Jdbc.update(c, "delete from sms_part where sms_id in (" + marks(chunk.size()) + ")", chunk.toArray());
             }
-            BulkInsert.insert(c, "sms_part", List.of("channel", "provider_id", "sms_id", "part_no", "parts"),
-                    parts.stream().map(p -> new Object[] {channel, p.providerId(), p.smsId(), p.partNo(), p.parts()})
-                            .toList());
+            BulkInsert.insert(c, "sms_part", List.of("channel", "provider_id", "sms_id", "part_no", "parts", "recipient"),
+                    parts.stream().map(p -> new Object[] {channel, p.providerId(), p.smsId(), p.partNo(), p.parts(),
+                            digits(p.recipient())}).toList());
             return null;
         });
         applyKept(channel, parts.stream().map(Part::providerId).toList());
     }
 
     /**
-     * Applies one report. Returns false when the id is not known yet (the report is kept and applied later)
-     * or the part already had a final report.
+     * Applies one report for the message {@code providerId} sent to {@code recipient} (empty when the report names no
+     * address). Returns false when no recorded part matches yet (the report is kept and applied later) or the part
+     * already had a final report.
      */
-    public boolean apply(String channel, String providerId, Report report) {
+    public boolean apply(String channel, String providerId, String recipient, Report report) {
         Instant now = clock.instant();
+        String address = digits(recipient);
         List<Long> applied = jdbc.tx(c -> {
             // look first, then write: an update that finds nothing cannot tell "not recorded yet" from "recorded a
             // moment after the update looked", and the second case must not be taken for a repeated report
-            List<Long> smsIds = Jdbc.query(c, "select sms_id from sms_part where channel = ? and provider_id = ?",
-                    rs -> rs.getLong(1), channel, providerId);
-            if (smsIds.isEmpty()) {
-                boolean pending = !Jdbc.query(c, "select status from pending_report where channel = ? and provider_id = ?",
-                        rs -> rs.getString(1), channel, providerId).isEmpty();
+            List<Candidate> matching = candidates(c, channel, providerId).stream()
+                    .filter(p -> sameNumber(p.recipient(), address)).toList();
+            if (matching.isEmpty()) {
+                boolean pending = !Jdbc.query(c, "select status from pending_report where channel = ? and provider_id = ? "
+                        + "and recipient = ?", rs -> rs.getString(1), channel, providerId, address).isEmpty();
                 if (pending) {
                     return List.<Long>of();
                 }
-                Jdbc.update(c, "insert into pending_report (channel, provider_id, status, error, received_at) "
-                        + "values (?, ?, ?, ?, ?)", channel, providerId, report.status(), truncate(report.reason()), now);
+                Jdbc.update(c, "insert into pending_report (channel, provider_id, recipient, status, error, received_at) "
+                        + "values (?, ?, ?, ?, ?, ?)", channel, providerId, address, report.status(),
+                        truncate(report.reason()), now);
                 LOG.debug("Report for {} on {} arrived before its submit response; kept", providerId, channel);
                 return null;
             }
-            int updated = Jdbc.update(c, "update sms_part set status = ?, error = ?, reported_at = ? where channel = ? "
-                    + "and provider_id = ? and status is null", report.status(), truncate(report.reason()), now, channel,
-                    providerId);
-            return updated == 0 ? List.<Long>of() : smsIds; // none updated: the part already had its final report
+            Long smsId = report(c, channel, providerId, matching, report.status(), truncate(report.reason()), now);
+            return smsId == null ? List.<Long>of() : List.of(smsId); // none: the part already had its final report
         });
         if (applied == null) {
             return applyKept(channel, List.of(providerId)) > 0;
@@ -152,16 +205,23 @@ public final class DeliveryReports implements Dispatcher.SentListener {
 
     /** Moves kept reports onto their recorded parts; returns the SMS they belong to, to be settled after commit. */
     private static Set<Long> applyKept(Connection c, String where, Object[] args, Instant now) throws SQLException {
-        List<String[]> kept = Jdbc.query(c, "select r.channel, r.provider_id, r.status, r.error from pending_report r "
-                + "where exists (select 1 from sms_part p where p.channel = r.channel and p.provider_id = r.provider_id)"
-                + where, rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)}, args);
+        List<String[]> kept = Jdbc.query(c, "select r.channel, r.provider_id, r.recipient, r.status, r.error "
+                + "from pending_report r where exists (select 1 from sms_part p where p.channel = r.channel "
+                + "and p.provider_id = r.provider_id)" + where, rs -> new String[] {rs.getString(1), rs.getString(2),
+                rs.getString(3), rs.getString(4), rs.getString(5)}, args);
         Set<Long> smsIds = new LinkedHashSet<>();
         for (String[] r : kept) {
-            Jdbc.update(c, "update sms_part set status = ?, error = ?, reported_at = ? where channel = ? "
-                    + "and provider_id = ? and status is null", r[2], r[3], now, r[0], r[1]);
-            Jdbc.update(c, "delete from pending_report where channel = ? and provider_id = ?", r[0], r[1]);
-            smsIds.addAll(Jdbc.query(c, "select sms_id from sms_part where channel = ? and provider_id = ?",
-                    rs -> rs.getLong(1), r[0], r[1]));
+            List<Candidate> matching = candidates(c, r[0], r[1]).stream().filter(p -> sameNumber(p.recipient(), r[2]))
+                    .toList();
+            if (matching.isEmpty()) {
+                continue; // the id is recorded for another recipient: still waiting for its own part
+            }
+            Long smsId = report(c, r[0], r[1], matching, r[3], r[4], now);
+            Jdbc.update(c, "delete from pending_report where channel = ? and provider_id = ? and recipient = ?",
+                    r[0], r[1], r[2]);
+            if (smsId != null) {
+                smsIds.add(smsId);
+            }
             LOG.debug("Early report for {} on {} applied", r[1], r[0]);
         }
         return smsIds;

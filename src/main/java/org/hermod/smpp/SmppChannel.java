@@ -196,7 +196,7 @@ public final class SmppChannel implements SmsChannel, AutoCloseable {
         }
         List<DeliveryReports.Part> recorded = new ArrayList<>(ids.size());
         for (int i = 0; i < ids.size(); i++) {
-            recorded.add(new DeliveryReports.Part(sms.id(), ids.get(i), i + 1, ids.size()));
+            recorded.add(new DeliveryReports.Part(sms.id(), ids.get(i), i + 1, ids.size(), sms.recipient()));
         }
         String providerId = String.join(" ", ids);
         return new Submitted(SendOutcome.sent(sms.id(), providerId.length() <= 128 ? providerId

@@ -78,7 +78,7 @@ final class SmppReceiver implements MessageReceiverListener {
         }
         SmppReceipt receipt = parsed.get();
         if (receipt.isFinal()) {
-            reports.apply(channel, receipt.id(), receipt.report());
+            reports.apply(channel, receipt.id(), d.getSourceAddr(), receipt.report()); // a receipt's source is the handset
         }
     }
 

@@ -91,7 +91,7 @@ public final class WebSmsCallbacks {
                 }
                 DeliveryReports.Report report = WebSmsStatus.report(json.path("deliveryReportMessageStatus").asText(null));
                 if (report != null) {
-                    reports.apply(channel, transferId, report);
+                    reports.apply(channel, transferId, json.path("recipientAddress").asText(""), report);
                 }
             }
             default -> LOG.info("websms {}: callback of type '{}' ignored", channel, type);

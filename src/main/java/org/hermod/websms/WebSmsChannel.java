@@ -89,8 +89,10 @@ public final class WebSmsChannel implements SmsChannel {
                     }));
         }
         List<SendOutcome> outcomes = futures.stream().map(CompletableFuture::join).toList();
+        java.util.Map<Long, String> recipients = new java.util.HashMap<>();
+        batch.forEach(sms -> recipients.put(sms.id(), sms.recipient()));
         reports.recordParts(name(), outcomes.stream().filter(o -> o.result() == SendOutcome.Result.SENT)
-                .map(o -> new DeliveryReports.Part(o.id(), o.providerId(), 1, 1)).toList());
+                .map(o -> new DeliveryReports.Part(o.id(), o.providerId(), 1, 1, recipients.get(o.id()))).toList());
         return outcomes;
     }
 

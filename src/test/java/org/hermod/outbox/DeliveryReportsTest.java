@@ -32,6 +32,17 @@ class DeliveryReportsTest {
      * stayed SENT for ever.
      */
     @Test
+    void aReportNamesTheRecipientByItsDigitsOrTheirNationalTail() {
+        assertThat(DeliveryReports.sameNumber("4520123456", "+45 20 12 34 56")).isTrue();
+        assertThat(DeliveryReports.sameNumber("4520123456", "004520123456")).isTrue();
+        assertThat(DeliveryReports.sameNumber("4520123456", "20123456")).as("national form").isTrue();
+        assertThat(DeliveryReports.sameNumber("4520123456", "")).as("no address in the report").isTrue();
+        assertThat(DeliveryReports.sameNumber("", "4520123456")).as("part recorded before V41").isTrue();
+        assertThat(DeliveryReports.sameNumber("4520123456", "4520123457")).isFalse();
+        assertThat(DeliveryReports.sameNumber("4520123456", "3456")).as("too short to be a number's tail").isFalse();
+    }
+
+    @Test
     void everyReceiptIsAppliedWhenItRacesTheRecordingOfItsId() throws Exception {
         Jdbc jdbc = h2();
         Instant now = Instant.parse("2026-11-24T10:00:00Z");
@@ -58,7 +69,7 @@ class DeliveryReportsTest {
             for (long from = 1; from <= n; from += 10) { // one window of submit responses at a time, like SMPP
                 java.util.List<DeliveryReports.Part> parts = new java.util.ArrayList<>();
                 for (long id = from; id < from + 10; id++) {
-                    parts.add(new DeliveryReports.Part(id, "m" + id, 1, 1));
+                    parts.add(new DeliveryReports.Part(id, "m" + id, 1, 1, "+4520" + id));
                 }
                 reports.recordParts("smpp1", parts); // the channel, on the submit responses
                 java.util.List<Long> ids = parts.stream().map(DeliveryReports.Part::smsId).toList();
@@ -72,7 +83,7 @@ class DeliveryReportsTest {
             work.add(pool.submit(() -> {
                 go.await();
                 for (long id = 1 + offset; id <= n; id += 2) {
-                    reports.apply("smpp1", "m" + id, DeliveryReports.Report.delivered());
+                    reports.apply("smpp1", "m" + id, "4520" + id, DeliveryReports.Report.delivered());
                 }
                 return null;
             }));

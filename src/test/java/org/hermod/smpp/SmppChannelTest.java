@@ -161,6 +161,27 @@ class SmppChannelTest {
     }
 
     @Test
+    void aRepeatedMessageIdIsMatchedByItsRecipient() {
+        String first = number();
+        String second = number();
+        smsc.restartIds();
+        send("Før genstart", first);
+        awaitStatus(first, "SENT");
+        smsc.restartIds(); // the SMSC restarted: the next SMS gets the same message id
+        send("Efter genstart", second);
+        awaitStatus(second, "SENT");
+        String id = smsc.to(first.substring(1)).get(0).messageId();
+        assertThat(smsc.to(second.substring(1)).get(0).messageId()).isEqualTo(id);
+
+        smsc.receipt(id, second.substring(1), DeliveryReceiptState.UNDELIV);
+        awaitStatus(second, "FAILED");
+        assertThat(sms(first).get("status").asText()).as("the other SMS with that id is untouched").isEqualTo("SENT");
+        smsc.receipt(id, first.substring(1), DeliveryReceiptState.DELIVRD);
+        awaitStatus(first, "DELIVERED");
+        assertThat(sms(second).get("status").asText()).isEqualTo("FAILED");
+    }
+
+    @Test
     void aReceiptArrivingBeforeTheSubmitResponseIsNotLost() {
         smsc.receiptBeforeResponse(true);
         String to = number();

@@ -181,6 +181,11 @@ public final class TestSmsc implements ServerMessageReceiverListener, AutoClosea
         });
     }
 
+    /** Starts message ids from the beginning again, as an SMSC does after a restart. */
+    public void restartIds() {
+        ids.set(1000);
+    }
+
     /** How many submit_sm were accepted so far (cheaper than {@link #submitted()} for polling). */
     public int submittedCount() {
         return submitted.size();
