@@ -179,7 +179,7 @@ public final class HermodConfiguration implements CamelConfiguration {
         registry.bind("webSmsCallbacks", new WebSmsCallbacks(websms, inbound, reports, clock));
         KannelDlr kannelDlr = new KannelDlr(jdbc, clock);
         registry.bind("kannelDlr", kannelDlr);
-        registry.bind("kannelSendsms", new KannelSendsms(users, outbox, kannelDlr, settings.string("hermod.tenant.default")));
+        registry.bind("kannelSendsms", new KannelSendsms(jdbc, users, outbox, kannelDlr, settings.string("hermod.tenant.default")));
         registry.bind("outbox", outbox);
         registry.bind("dispatcher", dispatcher);
         registry.bind("errorReport", new ErrorReport(jdbc, clock, mailer, settings.string("hermod.outbox.error-mail-to", ""),

@@ -12,6 +12,7 @@ import org.hermod.Problem;
 import org.hermod.api.auth.ApiUsers;
 import org.hermod.api.auth.Permission;
 import org.hermod.api.auth.Principal;
+import org.hermod.db.Jdbc;
 import org.hermod.outbox.Outbox;
 import org.hermod.outbox.Priority;
 import org.hermod.outbox.SendRequest;
@@ -27,19 +28,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Answers as Kannel does, in plain text: {@code 202 0: Accepted for delivery}, {@code 403 Authorization failed},
  * {@code 400 …} for missing or bad input. {@code dlr-url} with {@code dlr-mask} asks for Kannel's delivery report
- * callbacks ({@link KannelDlr}). Accepted but not used: {@code from} (the channel's configured sender address is
+ * callbacks ({@link KannelDlr}); they are stored in the transaction that queues the SMS. Accepted but not used: {@code from} (the channel's configured sender address is
  * used, as with Kannel's forced sender), {@code coding} (Hermod chooses GSM 7-bit or UCS-2 from the text).
  */
 public final class KannelSendsms {
 
     private static final Logger LOG = LoggerFactory.getLogger(KannelSendsms.class);
 
+    private final Jdbc jdbc;
     private final ApiUsers users;
     private final Outbox outbox;
     private final KannelDlr dlr;
     private final String defaultTenant;
 
-    public KannelSendsms(ApiUsers users, Outbox outbox, KannelDlr dlr, String defaultTenant) {
+    public KannelSendsms(Jdbc jdbc, ApiUsers users, Outbox outbox, KannelDlr dlr, String defaultTenant) {
+        this.jdbc = jdbc;
         this.users = users;
         this.outbox = outbox;
         this.dlr = dlr;
@@ -72,13 +75,17 @@ public final class KannelSendsms {
         String tenant = caller.operator() ? defaultTenant : caller.tenant();
         try {
             String dlrUrl = p.get("dlr-url");
-            int dlrMask = dlrMask(p.get("dlr-mask"), dlrUrl);
+            int dlrMask = dlrMask(p.get("dlr-mask"));
             KannelDlr.validate(dlrUrl, dlrMask);
-            Outbox.Queued queued = outbox.send(new SendRequest(tenant, numbers, null, null, false, text, null,
-                    Priority.NORMAL, null, null, p.get("smsc")), caller.username());
-            if (dlrUrl != null && dlrMask > 0) {
-                dlr.register(queued.requestId(), dlrUrl, dlrMask);
-            }
+            Outbox.Plan plan = outbox.plan(new SendRequest(tenant, numbers, null, null, false, text, null,
+                    Priority.NORMAL, null, null, p.get("smsc")));
+            Outbox.Queued queued = jdbc.tx(c -> {
+                Outbox.Queued q = outbox.send(c, plan, caller.username());
+                if (dlrUrl != null && dlrMask > 0) {
+                    dlr.register(c, q.requestId(), dlrUrl, dlrMask, p.get("from"));
+                }
+                return q;
+            });
             LOG.debug("sendsms by {}: request {}", caller.username(), queued.requestId());
             return answer(exchange, 202, "0: Accepted for delivery");
         } catch (Problem e) {
@@ -86,10 +93,10 @@ public final class KannelSendsms {
         }
     }
 
-    /** Kannel's default with a dlr-url and no mask is 31 (every event). */
-    private static int dlrMask(String raw, String url) {
+    /** As in Kannel, a dlr-url without a dlr-mask asks for no reports. */
+    private static int dlrMask(String raw) {
         if (raw == null || raw.isBlank()) {
-            return url == null ? 0 : 31;
+            return 0;
         }
         try {
             return Integer.parseInt(raw.trim());

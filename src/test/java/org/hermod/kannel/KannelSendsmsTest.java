@@ -100,6 +100,84 @@ class KannelSendsmsTest {
         }
     }
 
+    /** A dlr receiver on a free port that records the raw query of every call. */
+    private static final class Receiver implements AutoCloseable {
+        final java.util.List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final com.sun.net.httpserver.HttpServer server;
+
+        Receiver() throws IOException {
+            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/", ex -> {
+                calls.add(ex.getRequestURI().getRawPath() + "?" + ex.getRequestURI().getRawQuery());
+                ex.sendResponseHeaders(200, -1);
+                ex.close();
+            });
+            server.start();
+        }
+
+        String url(String pathAndQuery) {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + pathAndQuery;
+        }
+
+        java.util.List<String> to(String path) {
+            return calls.stream().filter(c -> c.startsWith(path + "?")).toList();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    /**
+     * Every escape of Kannel's list is filled, or emptied as Kannel empties it, and one Kannel does not know stays
+     * as text: the URL is still called (before, %P made it unparseable and the callback was lost after a 202).
+     */
+    @Test
+    void everyKannelEscapeIsFilledAndTheCallbackArrives() throws Exception {
+        try (Receiver receiver = new Receiver()) {
+            String dlrUrl = receiver.url("/all?d=%d&p=%p&q=%q&P=%P&Q=%Q&i=%i&I=%I&n=%n&A=%A&k=%k&F=%F&c=%c&C=%C"
+                    + "&B=%B&D=%D&u=%u&o=%o&O=%O&f=%f&m=%m&R=%R&x=%Z&pct=%%25&t=%T");
+            HttpResponse<String> r = get("username=legacy&password=legacy-password-1&from=Skolen&to=" + q("004521333020")
+                    + "&text=" + q("Alle koder") + "&dlr-mask=8&dlr-url=" + q(dlrUrl));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+            long id = app.jdbc().query("select id from sms where recipient = '+4521333020'", rs -> rs.getLong(1)).get(0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.to("/all").size() == 1);
+            String call = receiver.to("/all").get(0);
+            assertThat(call).startsWith("/all?d=8&p=%2B4521333020&q=%2B4521333020&P=Skolen&Q=Skolen&i=spool&I=" + id
+                    + "&n=legacy&A=ACK%2F&k=ACK%2F&F=hermod-" + id + "&c=-1&C=UTF-8&B=&D=&u=&o=&O=00&f=&m=-1&R="
+                    + KannelEscapes.encode(dlrUrl) + "&x=%25Z&pct=%25&t=");
+            long t = Long.parseLong(call.substring(call.lastIndexOf("&t=") + 3));
+            assertThat(t).isBetween(java.time.Instant.now().getEpochSecond() - 60, java.time.Instant.now().getEpochSecond());
+        }
+    }
+
+    /** As in Kannel, a dlr-url without a dlr-mask asks for no callback (before, it meant every event). */
+    @Test
+    void aDlrUrlWithoutADlrMaskAsksForNothing() throws Exception {
+        try (Receiver receiver = new Receiver()) {
+            assertThat(get("username=legacy&password=legacy-password-1&to=" + q("+4521333021") + "&text=nomask"
+                    + "&dlr-url=" + q(receiver.url("/nomask?d=%d"))).statusCode()).isEqualTo(202);
+            assertThat(get("username=legacy&password=legacy-password-1&to=" + q("+4521333022") + "&text=mask8"
+                    + "&dlr-mask=8&dlr-url=" + q(receiver.url("/mask8?d=%d"))).statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.to("/mask8").size() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> app.count(
+                    "select count(*) from sms where recipient = '+4521333021' and status = 'SENT'") == 1);
+            assertThat(app.count("select count(*) from kannel_dlr d join sms s on s.id = d.sms_id "
+                    + "where s.recipient = '+4521333021'")).isZero();
+            assertThat(receiver.to("/nomask")).isEmpty();
+        }
+    }
+
+    @Test
+    void aDlrUrlThatCannotBeCalledIsRefusedBeforeAnythingIsQueued() throws Exception {
+        HttpResponse<String> r = get("username=legacy&password=legacy-password-1&to=" + q("+4521333023") + "&text=x"
+                + "&dlr-mask=8&dlr-url=" + q("http://[::1/dlr?d=%d"));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("dlr-url");
+        assertThat(app.count("select count(*) from sms where recipient = '+4521333023'")).isZero();
+    }
+
     @Test
     void postWithAFormBodyWorksToo() throws Exception {
         String form = "username=legacy&password=legacy-password-1&to=" + q("+4521333003") + "&text=" + q("Fra formular");
