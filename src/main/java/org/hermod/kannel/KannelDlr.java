@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * expired), 8 accepted by the SMSC (SENT), 16 rejected (failed before submit, cancelled); 4 (buffered, an
  * intermediate receipt) never comes, Hermod does not act on intermediate receipts. As in Kannel, a dlr-url
  * without a dlr-mask asks for nothing. %A is {@code ACK/} for 8, {@code NACK/} and the reason for 16, and the
- * SMSC receipt's text for 1 and 2. A callback that fails is tried again on the next run,
+ * SMSC receipt's text for 1 and 2 ({@link KannelReceipts}). A callback that fails is tried again on the next run,
  * at most {@code MAX_ATTEMPTS} times. Called by the {@code kannel-dlr} job.
  *
  * <p>Uses the JDK HttpClient: one GET per event to a URL the client gave, nothing Camel's http component
