@@ -1,13 +1,16 @@
 package org.hermod.kannel;
 
-import java.net.URLDecoder;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.hermod.Problem;
 import org.hermod.api.auth.ApiUsers;
 import org.hermod.api.auth.Permission;
@@ -21,15 +24,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kannel's {@code /cgi-bin/sendsms} for existing senders (routes/kannel.camel.yaml): {@code username},
- * {@code password}, {@code to} (several separated by spaces), {@code text}, and optionally {@code smsc} (a Hermod
- * channel name). Parameters come from the query string or a form body; a POST with another content type has the
- * text as its body, as Kannel allows. The user is an API user with permission sms.send; the SMS are queued for
+ * {@code password}, {@code to} (several separated by spaces), {@code text} (in {@code charset}), and optionally
+ * {@code smsc} (a Hermod channel name). Parameters come from the query string or a form body, or, on POST, from
+ * Kannel's X-Kannel-* headers with the text as the body ({@link KannelRequest}). A request with {@code udh} is
+ * refused: Hermod builds the user data header itself. The user is an API user with permission sms.send; the SMS are queued for
  * the user's tenant (an operator's go to the default tenant) through the outbox.
  *
  * <p>Answers as Kannel does, in plain text: {@code 202 0: Accepted for delivery}, {@code 403 Authorization failed},
  * {@code 400 …} for missing or bad input. {@code dlr-url} with {@code dlr-mask} asks for Kannel's delivery report
  * callbacks ({@link KannelDlr}); they are stored in the transaction that queues the SMS. Accepted but not used: {@code from} (the channel's configured sender address is
- * used, as with Kannel's forced sender), {@code coding} (Hermod chooses GSM 7-bit or UCS-2 from the text).
+ * used, as with Kannel's forced sender; it is given back as %P in callbacks), {@code coding} (it selects the text's
+ * default charset as in Kannel, but Hermod chooses GSM 7-bit or UCS-2 from the text).
  */
 public final class KannelSendsms {
 
@@ -50,9 +55,14 @@ public final class KannelSendsms {
     }
 
     public String handle(Exchange exchange) {
-        Map<String, String> p = parameters(exchange);
-        String username = p.get("username") != null ? p.get("username") : p.get("user");
-        String password = p.get("password") != null ? p.get("password") : p.get("pass");
+        KannelRequest p;
+        try {
+            p = request(exchange);
+        } catch (Problem e) {
+            return answer(exchange, 400, e.getMessage() + ", rejected");
+        }
+        String username = p.username();
+        String password = p.password();
         Principal caller;
         try {
             if (username == null || password == null) {
@@ -62,6 +72,10 @@ public final class KannelSendsms {
                     .getBytes(StandardCharsets.UTF_8))).require(Permission.SMS_SEND);
         } catch (Problem e) {
             return answer(exchange, 403, "Authorization failed for sendsms");
+        }
+        if (p.get("udh") != null) {
+            return answer(exchange, 400, "udh: is not supported: Hermod builds the user data header itself (for "
+                    + "concatenated SMS); send the text without udh, rejected");
         }
         String to = p.get("to");
         if (to == null || to.isBlank()) {
@@ -105,32 +119,41 @@ public final class KannelSendsms {
         }
     }
 
-    private static Map<String, String> parameters(Exchange exchange) {
-        Map<String, String> p = new HashMap<>();
-        for (String name : List.of("username", "user", "password", "pass", "to", "text", "from", "coding", "smsc",
-                "dlr-mask", "dlr-url", "charset")) {
-            String v = exchange.getMessage().getHeader(name, String.class);
-            if (v != null) {
-                p.put(name, v);
-            }
+    /**
+     * The request's parameters from the real HTTP request: the raw query string (Camel's headers hold its values
+     * already decoded as UTF-8, which loses a text in another charset), a form body, or on POST Kannel's
+     * X-Kannel-* headers with the text as the body. The X-Kannel headers are read only on POST and only from the
+     * request's own headers: platform-http also turns query parameters into message headers.
+     */
+    private static KannelRequest request(Exchange exchange) {
+        HttpMessage http = exchange.getIn(HttpMessage.class);
+        if (http == null || http.getRequest() == null) {
+            return KannelRequest.form();
         }
-        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
-        String body = exchange.getMessage().getBody(String.class);
-        if (body != null && !body.isEmpty() && "POST".equalsIgnoreCase(exchange.getMessage().getHeader(
-                Exchange.HTTP_METHOD, String.class))) {
-            if (contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
-                for (String pair : body.split("&")) {
-                    int eq = pair.indexOf('=');
-                    if (eq > 0) {
-                        p.putIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                                URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                    }
+        HttpServerRequest request = http.getRequest();
+        String query = request.query();
+        if (request.method() != HttpMethod.POST) {
+            return KannelRequest.form(query);
+        }
+        String contentType = request.getHeader("Content-Type");
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            if (body == null || body.length == 0) { // platform-http has parsed the form into headers, as UTF-8
+                return KannelRequest.decoded(name -> exchange.getMessage().getHeader(name, String.class));
+            }
+            return KannelRequest.form(query, new String(body, StandardCharsets.ISO_8859_1));
+        }
+        if (request.getHeader("X-Kannel-Username") != null) {
+            Map<String, String> headers = new HashMap<>();
+            for (String name : KannelRequest.HEADERS.keySet()) {
+                String v = request.getHeader(name);
+                if (v != null) {
+                    headers.put(name, v);
                 }
-            } else {
-                p.putIfAbsent("text", body);
             }
+            return KannelRequest.headers(headers, contentType, body);
         }
-        return p;
+        return KannelRequest.queryWithBody(query, contentType, body);
     }
 
     private static String answer(Exchange exchange, int status, String text) {

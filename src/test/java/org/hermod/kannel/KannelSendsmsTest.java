@@ -178,6 +178,72 @@ class KannelSendsmsTest {
         assertThat(app.count("select count(*) from sms where recipient = '+4521333023'")).isZero();
     }
 
+    /** The text's bytes are decoded with the given charset (before: ISO-8859-1 arrived as U+FFFD). */
+    @Test
+    void theTextIsDecodedWithItsCharset() throws Exception {
+        assertThat(get("username=legacy&password=legacy-password-1&to=004521333040&text=Bl%E5b%E6r+gr%F8d"
+                + "&charset=ISO-8859-1").statusCode()).isEqualTo(202);
+        assertThat(get("username=legacy&password=legacy-password-1&to=004521333041&text=%00%E6%00%F8%00%E5"
+                + "&coding=2").statusCode()).isEqualTo(202);
+        assertThat(get("username=legacy&password=legacy-password-1&to=004521333042&text=%E6%F8%E5"
+                + "&charset=windows-1252&coding=2").statusCode()).isEqualTo(202);
+        assertThat(app.jdbc().query("select text from sms where recipient in ('+4521333040', '+4521333041', "
+                + "'+4521333042') order by recipient", rs -> rs.getString(1))).containsExactly("Blåbær grød", "æøå", "æøå");
+        HttpResponse<String> bad = get("username=legacy&password=legacy-password-1&to=004521333043&text=%E6");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("text").contains("UTF-8").contains("charset");
+        assertThat(get("username=legacy&password=legacy-password-1&to=004521333043&text=x&charset=nonesuch").body())
+                .contains("charset");
+        assertThat(app.count("select count(*) from sms where recipient = '+4521333043'")).isZero();
+    }
+
+    /** Kannel's own POST: X-Kannel-* headers and the text as a text/plain body in its charset (before: 403). */
+    @Test
+    void kannelsPostWithXKannelHeadersIsAccepted() throws Exception {
+        try (Receiver receiver = new Receiver()) {
+            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+                            + "/cgi-bin/sendsms")).header("X-Kannel-Username", "legacy")
+                    .header("X-Kannel-Password", "legacy-password-1").header("X-Kannel-To", "+4521333050 004521333051")
+                    .header("X-Kannel-From", "Skolen").header("X-Kannel-DLR-Mask", "8")
+                    .header("X-Kannel-DLR-Url", receiver.url("/xk?d=%d&p=%p&P=%P"))
+                    .header("Content-Type", "text/plain; charset=ISO-8859-1")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray("Hej fra Kannel æøå".getBytes(StandardCharsets.ISO_8859_1)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+            assertThat(app.count("select count(*) from sms where text = 'Hej fra Kannel æøå' and tenant_id = 'north'"))
+                    .isEqualTo(2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.to("/xk").size() == 2);
+            assertThat(receiver.to("/xk")).containsExactlyInAnyOrder("/xk?d=8&p=%2B4521333050&P=Skolen",
+                    "/xk?d=8&p=%2B4521333051&P=Skolen");
+        }
+    }
+
+    /** The X-Kannel credentials count only as real headers of a POST, never as query parameters or on GET. */
+    @Test
+    void xKannelCredentialsAreReadOnlyFromRealPostHeaders() throws Exception {
+        long before = app.count("select count(*) from sms");
+        String asQuery = "X-Kannel-Username=legacy&X-Kannel-Password=legacy-password-1&X-Kannel-To=4521333052";
+        HttpResponse<String> post = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+                        + "/cgi-bin/sendsms?" + asQuery)).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(403);
+        HttpResponse<String> getWithHeaders = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + app.port() + "/cgi-bin/sendsms?to=4521333052&text=x")).header("X-Kannel-Username", "legacy")
+                .header("X-Kannel-Password", "legacy-password-1").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(getWithHeaders.statusCode()).isEqualTo(403);
+        assertThat(app.count("select count(*) from sms")).isEqualTo(before);
+    }
+
+    /** udh cannot be carried through the outbox: refused, naming the parameter, never silently dropped. */
+    @Test
+    void aRequestWithUdhIsRefusedAndNothingIsQueued() throws Exception {
+        HttpResponse<String> r = get("username=legacy&password=legacy-password-1&to=004521333053&text=x"
+                + "&udh=%06%05%04%0B%84%23%F0");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).startsWith("udh: is not supported");
+        assertThat(app.count("select count(*) from sms where recipient = '+4521333053'")).isZero();
+    }
+
     @Test
     void postWithAFormBodyWorksToo() throws Exception {
         String form = "username=legacy&password=legacy-password-1&to=" + q("+4521333003") + "&text=" + q("Fra formular");
