@@ -76,6 +76,10 @@ class SmppBench {
             }
         }
 
+        HermodApp app() {
+            return app;
+        }
+
         /** One API call for everyone; returns the milliseconds until the SMSC accepted all 10,000. */
         long run(int n, java.util.function.Consumer<String> report) {
             int before = smsc.submitted().size();
