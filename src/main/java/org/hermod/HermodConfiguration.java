@@ -47,6 +47,7 @@ import org.hermod.ldap.LdapSettings;
 import org.hermod.mail.Mailer;
 import org.hermod.api.InboundApi;
 import org.hermod.kannel.KannelDlr;
+import org.hermod.kannel.KannelReceipts;
 import org.hermod.kannel.KannelSendsms;
 import org.hermod.modem.Modems;
 import org.hermod.outbox.DeliveryReports;
@@ -116,8 +117,9 @@ public final class HermodConfiguration implements CamelConfiguration {
         keywordHandlers.add(passwordReset);
         Inbound inbound = new Inbound(jdbc, clock, mailer, settings.string("hermod.inbound.forward-to", ""), keywordHandlers);
         DeliveryReports reports = new DeliveryReports(jdbc, clock);
+        KannelReceipts kannelReceipts = new KannelReceipts(jdbc);
         List<SmppChannel> smpp = SmppSettings.all(settings).stream()
-                .map(s -> SmppChannel.create(s, reports, inbound, clock)).toList();
+                .map(s -> SmppChannel.create(s, reports, inbound, kannelReceipts, clock)).toList();
         List<WebSmsChannel> websms = WebSmsSettings.all(settings).stream()
                 .map(s -> new WebSmsChannel(s, reports)).toList();
         for (SmsChannel c : concat(smpp, websms)) {
@@ -179,7 +181,7 @@ public final class HermodConfiguration implements CamelConfiguration {
         registry.bind("webSmsCallbacks", new WebSmsCallbacks(websms, inbound, reports, clock));
         KannelDlr kannelDlr = new KannelDlr(jdbc, clock);
         registry.bind("kannelDlr", kannelDlr);
-        registry.bind("kannelSendsms", new KannelSendsms(users, outbox, kannelDlr, settings.string("hermod.tenant.default")));
+        registry.bind("kannelSendsms", new KannelSendsms(jdbc, users, outbox, kannelDlr, settings.string("hermod.tenant.default")));
         registry.bind("outbox", outbox);
         registry.bind("dispatcher", dispatcher);
         registry.bind("errorReport", new ErrorReport(jdbc, clock, mailer, settings.string("hermod.outbox.error-mail-to", ""),

@@ -1,17 +1,21 @@
 package org.hermod.kannel;
 
-import java.net.URLDecoder;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.hermod.Problem;
 import org.hermod.api.auth.ApiUsers;
 import org.hermod.api.auth.Permission;
 import org.hermod.api.auth.Principal;
+import org.hermod.db.Jdbc;
 import org.hermod.outbox.Outbox;
 import org.hermod.outbox.Priority;
 import org.hermod.outbox.SendRequest;
@@ -20,26 +24,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kannel's {@code /cgi-bin/sendsms} for existing senders (routes/kannel.camel.yaml): {@code username},
- * {@code password}, {@code to} (several separated by spaces), {@code text}, and optionally {@code smsc} (a Hermod
- * channel name). Parameters come from the query string or a form body; a POST with another content type has the
- * text as its body, as Kannel allows. The user is an API user with permission sms.send; the SMS are queued for
+ * {@code password}, {@code to} (several separated by spaces), {@code text} (in {@code charset}), and optionally
+ * {@code smsc} (a Hermod channel name). Parameters come from the query string or a form body, or, on POST, from
+ * Kannel's X-Kannel-* headers with the text as the body ({@link KannelRequest}). A request with {@code udh} is
+ * refused: Hermod builds the user data header itself. The user is an API user with permission sms.send; the SMS are queued for
  * the user's tenant (an operator's go to the default tenant) through the outbox.
  *
  * <p>Answers as Kannel does, in plain text: {@code 202 0: Accepted for delivery}, {@code 403 Authorization failed},
  * {@code 400 …} for missing or bad input. {@code dlr-url} with {@code dlr-mask} asks for Kannel's delivery report
- * callbacks ({@link KannelDlr}). Accepted but not used: {@code from} (the channel's configured sender address is
- * used, as with Kannel's forced sender), {@code coding} (Hermod chooses GSM 7-bit or UCS-2 from the text).
+ * callbacks ({@link KannelDlr}); they are stored in the transaction that queues the SMS. Accepted but not used: {@code from} (the channel's configured sender address is
+ * used, as with Kannel's forced sender; it is given back as %P in callbacks), {@code coding} (it selects the text's
+ * default charset as in Kannel, but Hermod chooses GSM 7-bit or UCS-2 from the text).
  */
 public final class KannelSendsms {
 
     private static final Logger LOG = LoggerFactory.getLogger(KannelSendsms.class);
 
+    private final Jdbc jdbc;
     private final ApiUsers users;
     private final Outbox outbox;
     private final KannelDlr dlr;
     private final String defaultTenant;
 
-    public KannelSendsms(ApiUsers users, Outbox outbox, KannelDlr dlr, String defaultTenant) {
+    public KannelSendsms(Jdbc jdbc, ApiUsers users, Outbox outbox, KannelDlr dlr, String defaultTenant) {
+        this.jdbc = jdbc;
         this.users = users;
         this.outbox = outbox;
         this.dlr = dlr;
@@ -47,9 +55,14 @@ public final class KannelSendsms {
     }
 
     public String handle(Exchange exchange) {
-        Map<String, String> p = parameters(exchange);
-        String username = p.get("username") != null ? p.get("username") : p.get("user");
-        String password = p.get("password") != null ? p.get("password") : p.get("pass");
+        KannelRequest p;
+        try {
+            p = request(exchange);
+        } catch (Problem e) {
+            return answer(exchange, 400, e.getMessage() + ", rejected");
+        }
+        String username = p.username();
+        String password = p.password();
         Principal caller;
         try {
             if (username == null || password == null) {
@@ -59,6 +72,10 @@ public final class KannelSendsms {
                     .getBytes(StandardCharsets.UTF_8))).require(Permission.SMS_SEND);
         } catch (Problem e) {
             return answer(exchange, 403, "Authorization failed for sendsms");
+        }
+        if (p.get("udh") != null) {
+            return answer(exchange, 400, "udh: is not supported: Hermod builds the user data header itself (for "
+                    + "concatenated SMS); send the text without udh, rejected");
         }
         String to = p.get("to");
         if (to == null || to.isBlank()) {
@@ -72,13 +89,17 @@ public final class KannelSendsms {
         String tenant = caller.operator() ? defaultTenant : caller.tenant();
         try {
             String dlrUrl = p.get("dlr-url");
-            int dlrMask = dlrMask(p.get("dlr-mask"), dlrUrl);
+            int dlrMask = dlrMask(p.get("dlr-mask"));
             KannelDlr.validate(dlrUrl, dlrMask);
-            Outbox.Queued queued = outbox.send(new SendRequest(tenant, numbers, null, null, false, text, null,
-                    Priority.NORMAL, null, null, p.get("smsc")), caller.username());
-            if (dlrUrl != null && dlrMask > 0) {
-                dlr.register(queued.requestId(), dlrUrl, dlrMask);
-            }
+            Outbox.Plan plan = outbox.plan(new SendRequest(tenant, numbers, null, null, false, text, null,
+                    Priority.NORMAL, null, null, p.get("smsc")));
+            Outbox.Queued queued = jdbc.tx(c -> {
+                Outbox.Queued q = outbox.send(c, plan, caller.username());
+                if (dlrUrl != null && dlrMask > 0) {
+                    dlr.register(c, q.requestId(), dlrUrl, dlrMask, p.get("from"));
+                }
+                return q;
+            });
             LOG.debug("sendsms by {}: request {}", caller.username(), queued.requestId());
             return answer(exchange, 202, "0: Accepted for delivery");
         } catch (Problem e) {
@@ -86,10 +107,10 @@ public final class KannelSendsms {
         }
     }
 
-    /** Kannel's default with a dlr-url and no mask is 31 (every event). */
-    private static int dlrMask(String raw, String url) {
+    /** As in Kannel, a dlr-url without a dlr-mask asks for no reports. */
+    private static int dlrMask(String raw) {
         if (raw == null || raw.isBlank()) {
-            return url == null ? 0 : 31;
+            return 0;
         }
         try {
             return Integer.parseInt(raw.trim());
@@ -98,32 +119,41 @@ public final class KannelSendsms {
         }
     }
 
-    private static Map<String, String> parameters(Exchange exchange) {
-        Map<String, String> p = new HashMap<>();
-        for (String name : List.of("username", "user", "password", "pass", "to", "text", "from", "coding", "smsc",
-                "dlr-mask", "dlr-url", "charset")) {
-            String v = exchange.getMessage().getHeader(name, String.class);
-            if (v != null) {
-                p.put(name, v);
-            }
+    /**
+     * The request's parameters from the real HTTP request: the raw query string (Camel's headers hold its values
+     * already decoded as UTF-8, which loses a text in another charset), a form body, or on POST Kannel's
+     * X-Kannel-* headers with the text as the body. The X-Kannel headers are read only on POST and only from the
+     * request's own headers: platform-http also turns query parameters into message headers.
+     */
+    private static KannelRequest request(Exchange exchange) {
+        HttpMessage http = exchange.getIn(HttpMessage.class);
+        if (http == null || http.getRequest() == null) {
+            return KannelRequest.form();
         }
-        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
-        String body = exchange.getMessage().getBody(String.class);
-        if (body != null && !body.isEmpty() && "POST".equalsIgnoreCase(exchange.getMessage().getHeader(
-                Exchange.HTTP_METHOD, String.class))) {
-            if (contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
-                for (String pair : body.split("&")) {
-                    int eq = pair.indexOf('=');
-                    if (eq > 0) {
-                        p.putIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                                URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                    }
+        HttpServerRequest request = http.getRequest();
+        String query = request.query();
+        if (request.method() != HttpMethod.POST) {
+            return KannelRequest.form(query);
+        }
+        String contentType = request.getHeader("Content-Type");
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            if (body == null || body.length == 0) { // platform-http has parsed the form into headers, as UTF-8
+                return KannelRequest.decoded(name -> exchange.getMessage().getHeader(name, String.class));
+            }
+            return KannelRequest.form(query, new String(body, StandardCharsets.ISO_8859_1));
+        }
+        if (request.getHeader("X-Kannel-Username") != null) {
+            Map<String, String> headers = new HashMap<>();
+            for (String name : KannelRequest.HEADERS.keySet()) {
+                String v = request.getHeader(name);
+                if (v != null) {
+                    headers.put(name, v);
                 }
-            } else {
-                p.putIfAbsent("text", body);
             }
+            return KannelRequest.headers(headers, contentType, body);
         }
-        return p;
+        return KannelRequest.queryWithBody(query, contentType, body);
     }
 
     private static String answer(Exchange exchange, int status, String text) {

@@ -77,8 +77,8 @@ public final class SmppChannel implements SmsChannel, AutoCloseable {
     }
 
     public static SmppChannel create(SmppSettings settings, DeliveryReports reports, org.hermod.inbound.Inbound inbound,
-                                     java.time.Clock clock) {
-        return new SmppChannel(settings, reports, new SmppReceiver(settings.name(), reports, inbound, clock));
+                                     org.hermod.channel.ReceiptListener receipts, java.time.Clock clock) {
+        return new SmppChannel(settings, reports, new SmppReceiver(settings.name(), reports, inbound, receipts, clock));
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Optional;
+import org.hermod.channel.ReceiptListener;
 import org.hermod.inbound.Inbound;
 import org.hermod.inbound.InboundParts;
 import org.hermod.outbox.DeliveryReports;
@@ -35,12 +36,14 @@ final class SmppReceiver implements MessageReceiverListener {
     private final String channel;
     private final DeliveryReports reports;
     private final Inbound inbound;
+    private final ReceiptListener receipts;
     private final Clock clock;
 
-    SmppReceiver(String channel, DeliveryReports reports, Inbound inbound, Clock clock) {
+    SmppReceiver(String channel, DeliveryReports reports, Inbound inbound, ReceiptListener receipts, Clock clock) {
         this.channel = channel;
         this.reports = reports;
         this.inbound = inbound;
+        this.receipts = receipts;
         this.clock = clock;
     }
 
@@ -78,6 +81,7 @@ final class SmppReceiver implements MessageReceiverListener {
         }
         SmppReceipt receipt = parsed.get();
         if (receipt.isFinal()) {
+            receipts.receipt(channel, receipt.id(), text);
             reports.apply(channel, receipt.id(), d.getSourceAddr(), receipt.report()); // a receipt's source is the handset
         }
     }

@@ -135,6 +135,10 @@ class SmppBench {
             }
         }
 
+        HermodApp app() {
+            return app;
+        }
+
         /** One API call for everyone; returns the milliseconds until the SMSC accepted all 10,000. */
         long run(int n, java.util.function.Consumer<String> report) {
             return run(n, false, report)[0];

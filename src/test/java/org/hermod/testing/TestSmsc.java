@@ -255,17 +255,18 @@ public final class TestSmsc implements ServerMessageReceiverListener, AutoClosea
         }
     }
 
-    /** Sends a delivery receipt for {@code messageId} on a bound session. */
-    public void receipt(String messageId, String destination, DeliveryReceiptState state) {
-        receipt(anySession(), messageId, destination, state);
+    /** Sends a delivery receipt for {@code messageId} on a bound session; returns its text. */
+    public String receipt(String messageId, String destination, DeliveryReceiptState state) {
+        return receipt(anySession(), messageId, destination, state);
     }
 
-    private static void receipt(SMPPServerSession session, String messageId, String destination,
+    private static String receipt(SMPPServerSession session, String messageId, String destination,
                                 DeliveryReceiptState state) {
         Date now = new Date();
         String text = new DeliveryReceipt(messageId, 1, state == DeliveryReceiptState.DELIVRD ? 1 : 0, now, now, state,
                 state == DeliveryReceiptState.DELIVRD ? "000" : "034", "").toString();
         deliver(session, destination, "Skolen", (byte) 0x04, (byte) 0, text.getBytes(StandardCharsets.ISO_8859_1));
+        return text;
     }
 
     /** Sends an inbound SMS (deliver_sm, not a receipt) from {@code sender}, international number without '+'. */

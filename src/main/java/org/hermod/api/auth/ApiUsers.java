@@ -6,32 +6,30 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.hermod.Problem;
 import org.hermod.db.Jdbc;
 
 /**
  * API accounts and their authentication: HTTP Basic (password checked against its PBKDF2 hash) or
- * Bearer tokens (looked up by SHA-256). A successful Basic check is remembered for a minute, keyed by a
- * digest of the header, so a client does not pay the deliberate cost of PBKDF2 on every call.
+ * Bearer tokens (looked up by SHA-256). A successful Basic check is remembered for a minute
+ * ({@link VerifiedPasswords}: only while the user's stored hash is unchanged, bounded), so a client does not pay
+ * the deliberate cost of PBKDF2 on every call; the user's row is read on every call, so permissions are current.
+ * An unknown user name costs a PBKDF2 run too, so the answer's timing does not tell which user names exist.
  */
 public final class ApiUsers {
 
-    private static final long CACHE_NANOS = 60_000_000_000L;
-
-    private record Cached(Principal principal, long at) {
-    }
+    private static final String UNKNOWN_USER_HASH = Passwords.hash(Passwords.random(24));
 
     private final Jdbc jdbc;
     private final Clock clock;
-    private final Map<String, Cached> verified = new ConcurrentHashMap<>();
+    private final VerifiedPasswords verified;
 
     public ApiUsers(Jdbc jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.verified = new VerifiedPasswords(clock, java.time.Duration.ofMinutes(1), 10_000);
     }
 
     public Principal authenticate(String authorization) {
@@ -45,11 +43,6 @@ public final class ApiUsers {
                     .orElseThrow(() -> unauthenticated("unknown token"));
         }
         if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            String key = Passwords.sha256(authorization);
-            Cached cached = verified.get(key);
-            if (cached != null && System.nanoTime() - cached.at() < CACHE_NANOS) {
-                return cached.principal();
-            }
             String decoded;
             try {
                 decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
@@ -62,14 +55,18 @@ public final class ApiUsers {
             }
             String username = decoded.substring(0, colon);
             String password = decoded.substring(colon + 1);
-            List<String> hashes = jdbc.query("select password_hash from api_user where username = ?",
-                    rs -> rs.getString(1), username);
-            if (hashes.isEmpty() || !Passwords.matches(password, hashes.get(0))) {
+            record Row(String hash, Principal principal) {
+            }
+            List<Row> rows = jdbc.query("select * from api_user where username = ?",
+                    rs -> new Row(rs.getString("password_hash"), map(rs)), username);
+            if (rows.isEmpty()) {
+                Passwords.matches(password, UNKNOWN_USER_HASH);
                 throw unauthenticated("wrong user name or password");
             }
-            Principal principal = find(username);
-            verified.put(key, new Cached(principal, System.nanoTime()));
-            return principal;
+            if (!verified.matches(username, password, rows.get(0).hash())) {
+                throw unauthenticated("wrong user name or password");
+            }
+            return rows.get(0).principal();
         }
         throw unauthenticated("unsupported authorization scheme");
     }
