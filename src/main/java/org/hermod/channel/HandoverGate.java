@@ -63,6 +63,21 @@ public final class HandoverGate {
         answered.add(outcome);
     }
 
+    /**
+     * Stores the outcomes answered since the last mark now, when the batch is done, rather than after the channel's
+     * own end-of-batch work. A failure here is left to the dispatcher, which stores every outcome again.
+     */
+    public void flush() {
+        List<SendOutcome> rest = drainAnswered();
+        if (!rest.isEmpty()) {
+            try {
+                handover.record(List.of(), rest);
+            } catch (RuntimeException e) {
+                // the dispatcher's own store of the batch follows
+            }
+        }
+    }
+
     private List<SendOutcome> drainAnswered() {
         List<SendOutcome> drained = new java.util.ArrayList<>();
         for (SendOutcome o; (o = answered.poll()) != null; ) {

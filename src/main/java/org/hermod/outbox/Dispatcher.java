@@ -189,7 +189,7 @@ public final class Dispatcher {
 
     /** What a channel's outcome makes of the SMS: its next status, error and attempt count. */
     private Update update(SendOutcome outcome, Claimed sms, Instant now) {
-        return switch (outcome.result()) {
+        Update update = switch (outcome.result()) {
             case SENT -> Update.sent(outcome.id(), now, outcome.providerId());
             case FAILED -> Update.done(outcome.id(), SmsStatus.FAILED, now, outcome.error());
             case NOT_SENT -> Update.postpone(outcome.id(), now.plus(settings.retryBackoff()), outcome.error(), true);
@@ -203,6 +203,7 @@ public final class Dispatcher {
                             + outcome.error())
                     : Update.postpone(outcome.id(), now.plus(settings.backoff(sms.attempts())), outcome.error(), false);
         };
+        return update.as(outcome.result().name());
     }
 
     /**
@@ -223,7 +224,7 @@ public final class Dispatcher {
                         }
                         ps.executeBatch();
                     }
-                    store(c, answered.stream().map(o -> update(o, batch.get(o.id()), now)).toList(), token);
+                    store(c, answered.stream().map(o -> update(o, batch.get(o.id()), now)).toList(), token, now);
                     return null;
                 });
             } catch (RuntimeException e) {
@@ -259,48 +260,73 @@ public final class Dispatcher {
         }
     }
 
+    /** An SMS's next state; {@code outcome} is what its history records (the channel's answer, or the status). */
     private record Update(long id, SmsStatus status, Instant sentAt, String providerId, String error,
-                          Instant nextAttemptAt, Instant doneAt, int attemptCorrection) {
+                          Instant nextAttemptAt, Instant doneAt, int attemptCorrection, String outcome) {
         static Update sent(long id, Instant at, String providerId) {
-            return new Update(id, SmsStatus.SENT, at, providerId, null, null, null, 0);
+            return new Update(id, SmsStatus.SENT, at, providerId, null, null, null, 0, "SENT");
         }
 
         static Update done(long id, SmsStatus status, Instant at, String error) {
-            return new Update(id, status, null, null, error, null, at, 0);
+            return new Update(id, status, null, null, error, null, at, 0, status.name());
         }
 
         /** Back to the queue; a quiet-hours postponement or an SMS that never left does not count as an attempt. */
         static Update postpone(long id, Instant next, String error, boolean notAnAttempt) {
-            return new Update(id, SmsStatus.QUEUED, null, null, error, next, null, notAnAttempt ? -1 : 0);
+            return new Update(id, SmsStatus.QUEUED, null, null, error, next, null, notAnAttempt ? -1 : 0, "QUEUED");
+        }
+
+        Update as(String outcome) {
+            return new Update(id, status, sentAt, providerId, error, nextAttemptAt, doneAt, attemptCorrection, outcome);
         }
     }
 
     private void store(List<Update> updates, String token) {
+        Instant at = clock.instant();
         jdbc.tx(c -> {
-            store(c, updates, token);
+            store(c, updates, token, at);
             return null;
         });
     }
 
-    /** Writes outcomes of the claim {@code token}; an SMS whose outcome is already stored is left as it is. */
-    private static void store(java.sql.Connection c, List<Update> updates, String token) throws SQLException {
+    /**
+     * Writes outcomes of the claim {@code token}; an SMS whose outcome is already stored no longer carries the token
+     * and is left as it is. An outcome with an error also goes into the SMS's history ({@code sms_attempt}); SENT
+     * clears the SMS's own error, so a delivered SMS does not show an earlier attempt's.
+     */
+    private static void store(java.sql.Connection c, List<Update> updates, String token, Instant at) throws SQLException {
         if (updates.isEmpty()) {
             return;
         }
+        try (PreparedStatement ps = c.prepareStatement("insert into sms_attempt (sms_id, attempt, at, channel, outcome, "
+                + "error) select id, attempts, ?, channel, ?, ? from sms where id = ? and claimed_by = ?")) {
+            int n = 0;
+            for (Update u : updates) {
+                if (u.error() != null) {
+                    Jdbc.bind(ps, at, u.outcome(), truncate(u.error()), u.id(), token);
+                    ps.addBatch();
+                    n++;
+                }
+            }
+            if (n > 0) {
+                ps.executeBatch();
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement("update sms set status = ?, sent_at = coalesce(?, sent_at), "
-                + "provider_id = coalesce(?, provider_id), error = coalesce(?, error), next_attempt_at = coalesce(?, next_attempt_at), "
-                + "done_at = ?, attempts = attempts + ?, claimed_by = null, claimed_at = null, handed = false "
-                + "where id = ? and claimed_by = ?")) {
+                + "provider_id = coalesce(?, provider_id), error = case when ? then null else coalesce(?, error) end, "
+                + "next_attempt_at = coalesce(?, next_attempt_at), done_at = ?, attempts = attempts + ?, claimed_by = null, "
+                + "claimed_at = null, handed = false where id = ? and claimed_by = ?")) {
             for (Update u : updates) {
                 ps.setString(1, u.status().name());
                 setTimestamp(ps, 2, u.sentAt());
                 ps.setString(3, u.providerId());
-                ps.setString(4, u.error() == null ? null : truncate(u.error()));
-                setTimestamp(ps, 5, u.nextAttemptAt());
-                setTimestamp(ps, 6, u.doneAt());
-                ps.setInt(7, u.attemptCorrection());
-                ps.setLong(8, u.id());
-                ps.setString(9, token);
+                ps.setBoolean(4, u.status() == SmsStatus.SENT);
+                ps.setString(5, u.error() == null ? null : truncate(u.error()));
+                setTimestamp(ps, 6, u.nextAttemptAt());
+                setTimestamp(ps, 7, u.doneAt());
+                ps.setInt(8, u.attemptCorrection());
+                ps.setLong(9, u.id());
+                ps.setString(10, token);
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -359,25 +385,32 @@ public final class Dispatcher {
         Instant staleBefore = now.minus(settings.claimTimeout());
         String dead = " and status = 'SENDING' and claimed_at < ? and (claim_owner is null or claim_owner not in "
                 + "(select instance_id from outbox_owner where renewed_at >= ?))";
-        int notHanded = jdbc.update("update sms set status = 'QUEUED', claimed_by = null, claimed_at = null, "
-                + "next_attempt_at = ?, attempts = attempts - 1, error = 'claimed by a process that stopped renewing its "
-                + "claim before it handed the SMS to the channel: queued again, it had not left' where handed = false"
-                + dead, now, staleBefore, staleBefore);
         boolean resend = settings.inDoubt() == OutboxSettings.InDoubt.RESEND;
-        int handed = jdbc.update("update sms set status = ?, claimed_by = null, claimed_at = null, handed = false, "
-                + "next_attempt_at = ?, done_at = ?, error = ? where handed = true" + dead,
-                resend ? "QUEUED" : "UNKNOWN", now, resend ? null : now, "in doubt: handed to the channel by a process "
-                        + "that then stopped renewing its claim (it died, or lost the database for longer than "
-                        + "hermod.outbox.claim-timeout): " + (resend ? "queued again, may arrive twice"
-                        : "may or may not have been sent; not resent"), staleBefore, staleBefore);
-        if (notHanded + handed > 0) {
+        String notHandedWhy = "claimed by a process that stopped renewing its claim before it handed the SMS to the "
+                + "channel: queued again, it had not left";
+        String handedWhy = "in doubt: handed to the channel by a process that then stopped renewing its claim (it died, "
+                + "or lost the database for longer than hermod.outbox.claim-timeout): " + (resend
+                ? "queued again, may arrive twice" : "may or may not have been sent; not resent");
+        int[] n = jdbc.tx(c -> {
+            Jdbc.update(c, "insert into sms_attempt (sms_id, attempt, at, channel, outcome, error) select id, attempts, "
+                    + "?, channel, case when handed then 'IN_DOUBT' else 'NOT_SENT' end, case when handed then ? else ? end "
+                    + "from sms where 1 = 1" + dead, now, handedWhy, notHandedWhy, staleBefore, staleBefore);
+            int notHanded = Jdbc.update(c, "update sms set status = 'QUEUED', claimed_by = null, claimed_at = null, "
+                    + "next_attempt_at = ?, attempts = attempts - 1, error = ? where handed = false" + dead, now,
+                    notHandedWhy, staleBefore, staleBefore);
+            int handed = Jdbc.update(c, "update sms set status = ?, claimed_by = null, claimed_at = null, handed = false, "
+                    + "next_attempt_at = ?, done_at = ?, error = ? where handed = true" + dead, resend ? "QUEUED" : "UNKNOWN",
+                    now, resend ? null : now, handedWhy, staleBefore, staleBefore);
+            return new int[] {notHanded, handed};
+        });
+        if (n[0] + n[1] > 0) {
             LOG.warn("{} SMS were in SENDING when their process stopped renewing its claim: {} had not been handed to "
-                    + "the channel and are queued again; {} had been and are {}", notHanded + handed, notHanded, handed,
+                    + "the channel and are queued again; {} had been and are {}", n[0] + n[1], n[0], n[1],
                     resend ? "queued again (in doubt)" : "marked UNKNOWN");
         }
         jdbc.update("delete from outbox_owner where renewed_at < ? and instance_id not in (select claim_owner from sms "
                 + "where status = 'SENDING' and claim_owner is not null)", staleBefore);
-        return notHanded + handed;
+        return n[0] + n[1];
     }
 
     /** Queued SMS past their max age or send-before become EXPIRED even when their channel is down. */

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.hermod.Problem;
 import org.hermod.db.BulkInsert;
+import org.hermod.db.Database;
 import org.hermod.db.Jdbc;
 import org.hermod.sms.SmsText;
 import org.hermod.tenant.Tenants;
@@ -246,9 +247,13 @@ public final class Outbox {
         return s.length() <= max ? s : s.substring(0, max);
     }
 
+    /** One SMS with its attempt history, or empty when it does not exist (in the tenant, if one is given). */
     public Optional<SmsRecord> find(String tenant, long id) {
         return jdbc.query("select " + SmsRecord.COLUMNS + " from sms where id = ?" + (tenant == null ? "" : " and tenant_id = ?"),
-                SmsRecord::map, tenant == null ? new Object[] {id} : new Object[] {id, tenant}).stream().findFirst();
+                SmsRecord::map, tenant == null ? new Object[] {id} : new Object[] {id, tenant}).stream().findFirst()
+                .map(sms -> sms.withHistory(jdbc.query("select attempt, at, channel, outcome, error from sms_attempt "
+                        + "where sms_id = ? order by at, attempt", rs -> new SmsAttempt(rs.getInt(1),
+                        Database.instant(rs, "at"), rs.getString(3), rs.getString(4), rs.getString(5)), id)));
     }
 
     public List<SmsRecord> search(SmsQuery q) {

@@ -10,7 +10,14 @@ public record SmsRecord(
         long id, String tenant, Long requestId, String recipient, String text, String encoding, int segments,
         SmsStatus status, Priority priority, String channel, int attempts, Instant nextAttemptAt,
         Instant sendBefore, Instant createdAt, Instant sentAt, Instant doneAt, String providerId, String error,
-        Long userId, Long groupId, Long resentFrom) {
+        Long userId, Long groupId, Long resentFrom, java.util.List<SmsAttempt> history) {
+
+    /** The same SMS with its attempt history (shown for one SMS, not in lists). */
+    SmsRecord withHistory(java.util.List<SmsAttempt> attempts) {
+        return new SmsRecord(id, tenant, requestId, recipient, text, encoding, segments, status, priority, channel,
+                this.attempts, nextAttemptAt, sendBefore, createdAt, sentAt, doneAt, providerId, error, userId, groupId,
+                resentFrom, attempts);
+    }
 
     /**
      * The text as the API may show it: an SMS carrying a temporary password (welcome, reset) shows its masked
@@ -29,6 +36,6 @@ public record SmsRecord(
                 rs.getInt("attempts"), Database.instant(rs, "next_attempt_at"), Database.instant(rs, "send_before"),
                 Database.instant(rs, "created_at"), Database.instant(rs, "sent_at"), Database.instant(rs, "done_at"),
                 rs.getString("provider_id"), rs.getString("error"), rs.getObject("user_id", Long.class),
-                rs.getObject("group_id", Long.class), rs.getObject("resent_from", Long.class));
+                rs.getObject("group_id", Long.class), rs.getObject("resent_from", Long.class), null);
     }
 }

@@ -146,6 +146,7 @@ public final class SmppChannel implements SmsChannel, AutoCloseable {
             outcomes.add(s.outcome());
             parts.addAll(s.parts());
         }
+        gate.flush();
         reports.recordParts(name(), parts);
         return outcomes;
     }

@@ -89,6 +89,7 @@ public final class WebSmsChannel implements SmsChannel {
                     }));
         }
         List<SendOutcome> outcomes = futures.stream().map(CompletableFuture::join).toList();
+        gate.flush();
         java.util.Map<Long, String> recipients = new java.util.HashMap<>();
         batch.forEach(sms -> recipients.put(sms.id(), sms.recipient()));
         reports.recordParts(name(), outcomes.stream().filter(o -> o.result() == SendOutcome.Result.SENT)

@@ -77,7 +77,7 @@ class ClaimLeaseTest {
                     admin.get("/api/jobs/outbox-housekeeping").json().get("runCount").asLong() >= runsAfter + 2);
             assertThat(channel.inner.received).extracting(OutgoingSms::recipient)
                     .containsExactlyInAnyOrder("+4529000001", "+4529000002", "+4529000003");
-            assertThat(app.count("select count(*) from sms where error like '%in doubt%'")).isZero();
+            assertThat(app.count("select count(*) from sms_attempt where error like '%in doubt%'")).isZero();
             // the lease is not a job: nobody can deactivate it through the API and have live claims taken
             assertThat(admin.get("/api/jobs/outbox-lease").status()).isEqualTo(404);
             assertThat(admin.put("/api/jobs/outbox-lease", "{\"active\":false}").status()).isEqualTo(404);

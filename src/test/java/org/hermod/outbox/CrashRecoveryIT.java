@@ -71,8 +71,8 @@ class CrashRecoveryIT {
             second.process().waitFor();
         }
         long duplicates = taken.values().stream().filter(n -> n > 1).mapToLong(n -> n - 1).sum();
-        long inDoubt = count(db, "select count(*) from sms where error like 'in doubt%'");
-        long notHanded = count(db, "select count(*) from sms where error like 'claimed by a process%'");
+        long inDoubt = count(db, "select count(*) from sms_attempt where outcome = 'IN_DOUBT'");
+        long notHanded = count(db, "select count(*) from sms_attempt where error like 'claimed by a process%'");
         System.out.printf("kill -9: %d sent before the kill, %d in flight (SENDING), %d of them handed to the channel "
                 + "and recovered as in doubt, %d recovered as not handed over, %d duplicates delivered to smsd%n",
                 sentBeforeKill, inFlight, inDoubt, notHanded, duplicates);

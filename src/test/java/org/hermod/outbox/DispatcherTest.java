@@ -3,6 +3,7 @@ package org.hermod.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import org.hermod.channel.SendOutcome;
@@ -53,6 +54,10 @@ class DispatcherTest {
                 recipient).get(0);
     }
 
+    private long id(String recipient) {
+        return app.jdbc().query("select id from sms where recipient = ?", rs -> rs.getLong(1), recipient).get(0);
+    }
+
     private int attempts(String recipient) {
         return app.jdbc().query("select attempts from sms where recipient = ?", rs -> rs.getInt(1), recipient).get(0);
     }
@@ -74,6 +79,24 @@ class DispatcherTest {
         assertThat(error("+4529000001")).isEqualTo("invalid destination (test)");
         assertThat(status("+4529000002")).isEqualTo("QUEUED");
         assertThat(error("+4529000002")).isEqualTo("throttled by test");
+    }
+
+    @Test
+    void anSmsSentAfterARetryShowsNoStaleErrorButKeepsItsHistory() {
+        channel.answer("+4529000015", SendOutcome.Result.RETRY);
+        send("{\"tenant\":\"default\",\"to\":[\"+4529000015\"],\"text\":\"x\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> channel.countTo("+4529000015") == 1);
+        channel.answer("+4529000015", SendOutcome.Result.SENT);
+        clock.advance(Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("+4529000015").equals("SENT"));
+        JsonNode sms = admin.get("/api/sms/" + id("+4529000015")).json();
+        assertThat(sms.has("error")).as(sms.toString()).isFalse();
+        assertThat(sms.get("history")).hasSize(1);
+        assertThat(sms.get("history").get(0).get("attempt").asInt()).isEqualTo(1);
+        assertThat(sms.get("history").get(0).get("outcome").asText()).isEqualTo("RETRY");
+        assertThat(sms.get("history").get(0).get("error").asText()).isEqualTo("throttled by test");
+        assertThat(admin.get("/api/sms?recipient=4529000015").json().get(0).has("history"))
+                .as("lists stay lean").isFalse();
     }
 
     @Test
@@ -164,10 +187,14 @@ class DispatcherTest {
         assertThat(admin.post("/api/jobs/outbox-housekeeping/run", null).status()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() -> status("+4529000040").equals("SENT")
                 && status("+4529000041").equals("SENT"));
-        assertThat(error("+4529000040")).as("handed to the channel: in doubt")
+        assertThat(error("+4529000040")).as("sent in the end: no stale error of its own").isNull();
+        JsonNode history = admin.get("/api/sms/" + id("+4529000040")).json().get("history");
+        assertThat(history).hasSize(1);
+        assertThat(history.get(0).get("outcome").asText()).isEqualTo("IN_DOUBT");
+        assertThat(history.get(0).get("error").asText()).as("handed to the channel: in doubt")
                 .startsWith("in doubt: handed to the channel by a process that then stopped renewing its claim");
-        assertThat(error("+4529000041")).as("claimed but never handed over: it had not left")
-                .contains("before it handed the SMS to the channel");
+        assertThat(admin.get("/api/sms/" + id("+4529000041")).json().get("history").get(0).get("error").asText())
+                .as("claimed but never handed over: it had not left").contains("before it handed the SMS to the channel");
         assertThat(attempts("+4529000041"))
                 .as("the attempt that never reached the channel is not counted").isEqualTo(1);
         assertThat(attempts("+4529000040")).isEqualTo(2);
