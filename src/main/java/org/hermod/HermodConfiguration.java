@@ -277,13 +277,27 @@ public final class HermodConfiguration implements CamelConfiguration {
     }
 
     /** Creates the first operator account when there is none; returns the generated password, if any. */
-    private static String ensureAdmin(Settings settings, ApiUsers users) {
+    /**
+     * Creates the first operator on an empty database; returns its generated password to print, or null. Two
+     * processes starting at once on an empty database both find no user: the one that inserts second leaves the
+     * other's operator as it is.
+     */
+    static String ensureAdmin(Settings settings, ApiUsers users) {
         if (users.any()) {
             return null;
         }
         Optional<String> configured = settings.optional("hermod.admin.password");
         String password = configured.orElseGet(() -> Passwords.random(20));
-        users.create(settings.string("hermod.admin.user"), null, password, EnumSet.allOf(Permission.class));
+        try {
+            users.create(settings.string("hermod.admin.user"), null, password, EnumSet.allOf(Permission.class));
+        } catch (org.hermod.Problem e) {
+            if (e.kind() != org.hermod.Problem.Kind.CONFLICT) {
+                throw e;
+            }
+            LOG.info("Operator {} was created by another Hermod process starting at the same time",
+                    settings.string("hermod.admin.user"));
+            return null;
+        }
         return configured.isPresent() ? null : password;
     }
 

@@ -34,14 +34,21 @@ public final class Tenants {
     }
 
     /** Creates the tenant if it does not exist yet. */
+    /** Creates the tenant unless it exists; another process creating it at the same moment is no error. */
     public void ensure(String id, String name, String zone) {
-        jdbc.tx(c -> {
-            if (Jdbc.query(c, "select id from tenant where id = ?", rs -> rs.getString(1), id).isEmpty()) {
-                Jdbc.update(c, "insert into tenant (id, name, time_zone, created_at) values (?, ?, ?, ?)",
-                        id, name, zone, clock.instant());
+        try {
+            jdbc.tx(c -> {
+                if (Jdbc.query(c, "select id from tenant where id = ?", rs -> rs.getString(1), id).isEmpty()) {
+                    Jdbc.update(c, "insert into tenant (id, name, time_zone, created_at) values (?, ?, ?, ?)",
+                            id, name, zone, clock.instant());
+                }
+                return null;
+            });
+        } catch (Jdbc.DataException e) {
+            if (!e.isUniqueViolation()) {
+                throw e;
             }
-            return null;
-        });
+        }
     }
 
     public void setQuietHours(String id, LocalTime start, LocalTime end) {

@@ -99,9 +99,17 @@ public final class ApiUsers {
         if (!jdbc.query("select username from api_user where username = ?", rs -> rs.getString(1), username).isEmpty()) {
             throw new Problem(Problem.Kind.CONFLICT, "username", "user " + username + " exists already");
         }
-        jdbc.update("insert into api_user (username, tenant_id, password_hash, permissions, created_at) values (?, ?, ?, ?, ?)",
-                username, tenant, Passwords.hash(password),
-                permissions.stream().map(p -> p.key).sorted().collect(Collectors.joining(",")), clock.instant());
+        String hash = Passwords.hash(password); // slow on purpose: another request may create the user meanwhile
+        try {
+            jdbc.update("insert into api_user (username, tenant_id, password_hash, permissions, created_at) values (?, ?, ?, ?, ?)",
+                    username, tenant, hash, permissions.stream().map(p -> p.key).sorted().collect(Collectors.joining(",")),
+                    clock.instant());
+        } catch (org.hermod.db.Jdbc.DataException e) {
+            if (e.isUniqueViolation()) {
+                throw new Problem(Problem.Kind.CONFLICT, "username", "user " + username + " exists already");
+            }
+            throw e;
+        }
         verified.clear();
     }
 
