@@ -146,7 +146,7 @@ public final class HermodConfiguration implements CamelConfiguration {
             meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             registry.bind("metricsRegistry", meters);
         }
-        OutboxMetrics metrics = new OutboxMetrics(meters, jdbc);
+        OutboxMetrics metrics = new OutboxMetrics(meters, jdbc).startRefreshing();
         try {
             modems.install(context, meters);
         } catch (Exception e) {
@@ -203,6 +203,7 @@ public final class HermodConfiguration implements CamelConfiguration {
         registry.bind("ldapImporter", new LdapImporter(jdbc, clock, tenants, prefixes, defaultCountryCode, ldapImports,
                 settings.integer("hermod.sis.batch-size", 1, 50_000), settings.integer("hermod.sis.progress-every", 1, 10_000_000)));
 
+        DatabaseHealthCheck check = new DatabaseHealthCheck(dataSource);
         try {
             context.addStartupListener(new org.apache.camel.ExtendedStartupListener() {
                 @Override
@@ -215,7 +216,6 @@ public final class HermodConfiguration implements CamelConfiguration {
                     addDispatchers(ctx, channels);
                     HealthCheckRegistry health = HealthCheckRegistry.get(ctx);
                     if (health != null) {
-                        DatabaseHealthCheck check = new DatabaseHealthCheck(dataSource);
                         check.setCamelContext(ctx);
                         health.register(check);
                     }
@@ -233,6 +233,8 @@ public final class HermodConfiguration implements CamelConfiguration {
             @Override
             public void onContextStopped(CamelContext ctx) {
                 smpp.forEach(SmppChannel::close);
+                check.close();
+                metrics.close();
                 dataSource.close();
             }
         });

@@ -5,14 +5,15 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.hermod.Problem;
+import org.hermod.db.Database;
 import org.hermod.jobs.ErrorLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The admin API's error handler (the {@code onException} of routes/api.camel.yaml): a {@link Problem}
- * becomes its 4xx answer naming the field; anything else is a 500 with an error id that is also in the
- * error log. (Scheduled routes record their failures through their job policy.)
+ * becomes its 4xx answer naming the field; a database that cannot be reached is a 503 with Retry-After; anything
+ * else is a 500 with an error id that is also in the error log. (Scheduled routes record their failures through their job policy.)
  */
 public final class ApiErrors {
 
@@ -38,9 +39,21 @@ public final class ApiErrors {
             }
             return json;
         }
+        if (Database.isUnreachable(e)) {
+            LOG.warn("API request in {} answered 503: the database is not reachable ({})", exchange.getFromRouteId(),
+                    e.getMessage());
+            body.put("error", "the database is not reachable; nothing was changed, try again shortly");
+            String json = Json.respond(exchange, 503, body);
+            exchange.getMessage().setHeader("Retry-After", "5");
+            return json;
+        }
         String id = UUID.randomUUID().toString();
         LOG.error("API error {} in {}", id, exchange.getFromRouteId(), e);
-        errorLog.record(exchange.getFromRouteId(), "API error " + id + ": " + e);
+        try {
+            errorLog.record(exchange.getFromRouteId(), "API error " + id + ": " + e);
+        } catch (RuntimeException logFailed) {
+            LOG.error("API error {} could not be written to the error log: {}", id, logFailed.toString());
+        }
         body.put("error", "internal error " + id + " (see the error log)");
         return Json.respond(exchange, 500, body);
     }

@@ -33,6 +33,17 @@ public final class Database {
         config.setPassword(settings.string("hermod.db.password", ""));
         config.setMaximumPoolSize(settings.integer("hermod.db.pool-size", 1, 200));
         config.setPoolName("hermod-db");
+        // a lost database must not hang the API or the jobs: waiting for a connection, checking one and (on
+        // PostgreSQL) waiting for a statement's answer are all bounded
+        config.setConnectionTimeout(settings.duration("hermod.db.connection-timeout").toMillis());
+        config.setValidationTimeout(Math.max(250, Math.min(1000, config.getConnectionTimeout() / 2)));
+        if (url.startsWith("jdbc:postgresql:")) {
+            // strings: the driver reads them with Properties.getProperty, which ignores other values
+            config.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1,
+                    settings.duration("hermod.db.connection-timeout").toSeconds())));
+            config.addDataSourceProperty("socketTimeout", String.valueOf(settings.duration("hermod.db.socket-timeout")
+                    .toSeconds()));
+        }
         HikariDataSource dataSource = new HikariDataSource(config);
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         return dataSource;
@@ -47,6 +58,20 @@ public final class Database {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("Cannot create the database folder for " + file, e);
         }
+    }
+
+    /**
+     * Whether a failure means the database cannot be reached (no connection within the timeout, a broken or refused
+     * connection: SQLState class 08), as opposed to a failing statement.
+     */
+    public static boolean isUnreachable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof SQLException e && e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Instants are stored as UTC wall time in plain {@code timestamp} columns, independent of the JVM zone. */

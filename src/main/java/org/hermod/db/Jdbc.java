@@ -40,7 +40,11 @@ public final class Jdbc {
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException rollbackFailed) {
+                    e.addSuppressed(rollbackFailed); // a broken connection fails its rollback too: keep the first cause
+                }
                 throw e;
             }
         } catch (SQLException e) {

@@ -9,19 +9,25 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.hermod.db.Jdbc;
 
 /**
- * Prometheus metrics of the outbox: {@code hermod_outbox_depth{status}} (read from the database at most
- * every few seconds, so scrapes stay cheap) and {@code hermod_sms_sent_total} / {@code hermod_sms_failed_total}
+ * Prometheus metrics of the outbox: {@code hermod_outbox_depth{status}} (read from the database every few
+ * seconds on a thread of its own, so scrapes stay cheap and answer at once while the database is gone) and {@code hermod_sms_sent_total} / {@code hermod_sms_failed_total}
  * per channel.
  */
-public final class OutboxMetrics {
+public final class OutboxMetrics implements AutoCloseable {
 
-    private static final long DEPTH_CACHE_NANOS = 5_000_000_000L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OutboxMetrics.class);
+    private static final long DEPTH_REFRESH_SECONDS = 5;
+    private final java.util.concurrent.ScheduledExecutorService refresher =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "hermod-outbox-depth");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final MeterRegistry registry;
     private final Jdbc jdbc;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private volatile Map<SmsStatus, Long> depth = new EnumMap<>(SmsStatus.class);
-    private volatile long depthReadAt;
 
     public OutboxMetrics(MeterRegistry registry, Jdbc jdbc) {
         this.registry = registry;
@@ -47,16 +53,35 @@ public final class OutboxMetrics {
                 .register(registry));
     }
 
-    private synchronized Map<SmsStatus, Long> depth() {
-        if (System.nanoTime() - depthReadAt > DEPTH_CACHE_NANOS) {
-            Map<SmsStatus, Long> fresh = new EnumMap<>(SmsStatus.class);
-            jdbc.query("select status, count(*) from sms group by status", rs -> {
-                fresh.put(SmsStatus.valueOf(rs.getString(1)), rs.getLong(2));
-                return null;
-            });
-            depth = fresh;
-            depthReadAt = System.nanoTime();
-        }
+    /** The last depth read; a scrape never waits for the database (it may be gone), the refresh thread does. */
+    private Map<SmsStatus, Long> depth() {
         return depth;
+    }
+
+    /** Reads the depth per status; called every few seconds from a thread of its own ({@link #startRefreshing}). */
+    void refreshDepth() {
+        Map<SmsStatus, Long> fresh = new EnumMap<>(SmsStatus.class);
+        jdbc.query("select status, count(*) from sms group by status", rs -> {
+            fresh.put(SmsStatus.valueOf(rs.getString(1)), rs.getLong(2));
+            return null;
+        });
+        depth = fresh;
+    }
+
+    /** Starts the refresh thread; stops with {@link #close}. */
+    public OutboxMetrics startRefreshing() {
+        refresher.scheduleWithFixedDelay(() -> {
+            try {
+                refreshDepth();
+            } catch (RuntimeException e) {
+                LOG.debug("Outbox depth not refreshed: {}", e.getMessage());
+            }
+        }, 0, DEPTH_REFRESH_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        return this;
+    }
+
+    @Override
+    public void close() {
+        refresher.shutdownNow();
     }
 }
