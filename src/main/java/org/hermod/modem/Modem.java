@@ -24,7 +24,7 @@ public final class Modem implements AutoCloseable {
     public Modem(ModemSettings settings, ModemStore store, Supplier<Inbound> inbound, Clock clock) {
         this.settings = settings;
         this.store = store;
-        this.connection = new ModemConnection(settings, clock);
+        this.connection = new ModemConnection(settings, clock, store);
         this.channel = new ModemChannel(settings, connection, store);
         this.inbox = new ModemInbox(settings, store, inbound, clock);
         connection.onUrc(inbox::urc);

@@ -1,8 +1,13 @@
 package org.hermod.modem;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +20,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The modems' own tables (V20__modem.sql): the message reference of every part sent, to match status reports
- * ({@code modem_submit}), and the parts of concatenated SMS received so far ({@code modem_inbound_part}).
+ * The modems' own tables: the message reference of every part sent, to match status reports ({@code modem_submit},
+ * V20__modem.sql), and the PINs a SIM refused ({@code modem_refused_pin}, V44). Parts of concatenated SMS received
+ * so far are kept by the shared {@link InboundParts}.
  */
-public final class ModemStore {
+public final class ModemStore implements ModemConnection.RefusedPins {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModemStore.class);
+    private static final SecureRandom SALTS = new SecureRandom();
 
-    /** One received part of a concatenated SMS. */
     private final Jdbc jdbc;
     private final Clock clock;
     private final InboundParts parts;
@@ -105,6 +111,31 @@ public final class ModemStore {
             changed += n;
         }
         return changed;
+    }
+
+    @Override
+    public boolean refused(String modem, String pin) {
+        return jdbc.query("select salt, fingerprint from modem_refused_pin where modem = ?",
+                rs -> fingerprint(rs.getString(1), pin).equals(rs.getString(2)), modem).contains(true);
+    }
+
+    @Override
+    public void refuse(String modem, String pin, String answer) {
+        byte[] random = new byte[16];
+        SALTS.nextBytes(random);
+        String salt = HexFormat.of().formatHex(random);
+        jdbc.update("insert into modem_refused_pin (modem, salt, fingerprint, answer, refused_at) values (?, ?, ?, ?, ?)",
+                modem, salt, fingerprint(salt, pin), answer.length() > 200 ? answer.substring(0, 200) : answer,
+                clock.instant());
+    }
+
+    private static String fingerprint(String salt, String pin) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha.digest((salt + ":" + pin).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The last 8 digits: a report may give the number national or international. */

@@ -6,9 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.hermod.channel.OutgoingSms;
 import org.hermod.channel.SendOutcome;
 import org.hermod.channel.SendOutcome.Result;
@@ -20,6 +23,7 @@ import org.hermod.mail.Mailer;
 import org.hermod.sms.Deliver;
 import org.hermod.sms.SmsText;
 import org.hermod.testing.ModemEmulator;
+import org.hermod.testing.MutableClock;
 import org.hermod.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +38,8 @@ abstract class ModemContract {
     protected ModemEmulator emulator;
     protected Modem modem;
     protected Jdbc jdbc;
+    private ModemLink link;
+    private Inbound inbound;
     private HikariDataSource dataSource;
     private long nextId = 1;
 
@@ -45,15 +51,33 @@ abstract class ModemContract {
     @BeforeEach
     void start() throws Exception {
         emulator = new ModemEmulator();
-        ModemLink link = startPeer(emulator);
+        link = startPeer(emulator);
         Map<String, String> db = Map.of("hermod.db.url", TestDatabases.h2(), "hermod.db.user", "sa", "hermod.db.pool-size", "4");
         dataSource = Database.open(new Settings(k -> Optional.ofNullable(db.get(k))));
         jdbc = new Jdbc(dataSource);
-        Inbound inbound = new Inbound(jdbc, Clock.systemUTC(), new Mailer(null, false), "", List.of());
-        ModemSettings settings = new ModemSettings("gsm1", link, Optional.empty(), Optional.empty(), 5, true, "2,1,0,1,0",
+        inbound = new Inbound(jdbc, Clock.systemUTC(), new Mailer(null, false), "", List.of());
+        modem = new Modem(settings(Optional.empty()), new ModemStore(jdbc, Clock.systemUTC()), () -> inbound,
+                Clock.systemUTC());
+    }
+
+    private ModemSettings settings(Optional<String> pin) {
+        return new ModemSettings("gsm1", link, pin, Optional.empty(), 5, true, "2,1,0,1,0",
                 Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMillis(300),
                 Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofHours(24), "AT+CFUN=1,1");
-        modem = new Modem(settings, new ModemStore(jdbc, Clock.systemUTC()), () -> inbound, Clock.systemUTC());
+    }
+
+    /** Hermod restarted with this PIN (the database, and the modem's state, survive), on {@code clock}. */
+    protected void restart(Optional<String> pin, Clock clock) {
+        modem.close();
+        modem = new Modem(settings(pin), new ModemStore(jdbc, clock), () -> inbound, clock);
+    }
+
+    /** The modem's job runs {@code n} times, each after {@code clock} has moved past any reconnect backoff. */
+    protected void ticks(int n, MutableClock clock) {
+        for (int i = 0; i < n; i++) {
+            clock.advance(Duration.ofMinutes(10));
+            modem.tick();
+        }
     }
 
     @AfterEach
@@ -183,6 +207,59 @@ abstract class ModemContract {
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.query(
                 "select report_status from modem_submit where recipient = '+4520000014' and report_status is not null",
                 rs -> rs.getInt(1)).equals(List.of(0x41)));
+    }
+
+    @Test
+    void aPinTheSimRefusedIsNeverSentAgainAlsoAfterARestart() {
+        emulator.pin = "1234";
+        MutableClock clock = new MutableClock(Instant.now());
+        restart(Optional.of("4321"), clock);
+        assertThat(send(sms("+4520000030", "no PIN, no SMS"))).extracting(SendOutcome::result).doesNotContain(Result.SENT);
+        ticks(5, clock);
+        assertThat(emulator.pinAttempts).hasValue(1);
+        assertThat(emulator.simLocked()).isFalse();
+        ModemConnection.Status status = modem.connection().status();
+        assertThat(status.state()).isEqualTo(ModemConnection.State.SIM_BLOCKED);
+        assertThat(status.lastError()).contains("refused the configured PIN (+CME ERROR: 16 (incorrect password))",
+                "not sent again", "hermod.modem.devices[..].pin of modem gsm1", "restart").doesNotContain("4321");
+        HealthCheck.Result health = health();
+        assertThat(health.getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(health.getMessage()).hasValueSatisfying(m -> assertThat(m).contains("modem gsm1", "SIM_BLOCKED",
+                "Set the right hermod.modem.devices[..].pin").doesNotContain("4321"));
+
+        restart(Optional.of("4321"), clock); // the same wrong PIN: not sent
+        send(sms("+4520000031", "still no PIN"));
+        ticks(3, clock);
+        assertThat(emulator.pinAttempts).hasValue(1);
+        assertThat(modem.connection().status().state()).isEqualTo(ModemConnection.State.SIM_BLOCKED);
+        assertThat(modem.connection().status().lastError()).contains("refused the configured PIN before");
+
+        restart(Optional.of("1234"), clock); // the right one: sent once, and the modem works
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            clock.advance(Duration.ofMinutes(10));
+            return send(sms("+4520000032", "right PIN")).get(0).result() == Result.SENT;
+        });
+        assertThat(emulator.pinAttempts).hasValue(2);
+    }
+
+    @Test
+    void aSimThatAsksForItsPukIsLeftAlone() {
+        emulator.pin = "1234";
+        emulator.lockSim();
+        MutableClock clock = new MutableClock(Instant.now());
+        restart(Optional.of("1234"), clock);
+        assertThat(send(sms("+4520000033", "locked SIM"))).extracting(SendOutcome::result).doesNotContain(Result.SENT);
+        ticks(5, clock);
+        assertThat(emulator.pinAttempts).hasValue(0);
+        assertThat(emulator.commands).filteredOn("AT+CPIN?"::equals).hasSize(1); // no reconnects
+        assertThat(health().getMessage()).hasValueSatisfying(m -> assertThat(m).contains("modem gsm1", "SIM_BLOCKED",
+                "asks for its PUK", "Unlock it with the PUK"));
+    }
+
+    private HealthCheck.Result health() {
+        ModemHealthCheck check = new ModemHealthCheck(modem.connection());
+        check.setCamelContext(new DefaultCamelContext());
+        return check.call();
     }
 
     protected List<String> inboundTexts() {

@@ -50,7 +50,10 @@ public final class ModemEmulator {
     public volatile boolean autoStatusReport = true;
     public volatile int reportStatus = 0;
     public volatile boolean silent;
+    /** The SIM's PIN; null: none asked. Like a real SIM it asks for its PUK after three wrong ones. */
     public volatile String pin;
+    /** Every AT+CPIN=&lt;pin&gt; received. */
+    public final AtomicInteger pinAttempts = new AtomicInteger();
     public volatile int creg = 1;
     public volatile int csq = 21;
     public final AtomicInteger bytesIn = new AtomicInteger();
@@ -65,6 +68,7 @@ public final class ModemEmulator {
     private volatile Closeable link;
     private boolean echo = true;
     private boolean pinEntered;
+    private volatile int pinTriesLeft = 3;
     private int mr;
     private long nextWriteNanos;
     private long nextReadNanos;
@@ -82,6 +86,16 @@ public final class ModemEmulator {
 
     public boolean connected() {
         return out != null;
+    }
+
+    /** Three wrong PINs were entered: the SIM wants its PUK. */
+    public boolean simLocked() {
+        return pinTriesLeft <= 0;
+    }
+
+    /** Locks the SIM as three wrong PINs would. */
+    public void lockSim() {
+        pinTriesLeft = 0;
     }
 
     public synchronized int storedOnSim() {
@@ -225,10 +239,14 @@ public final class ModemEmulator {
         } else if (upper.startsWith("AT+CMEE=") || upper.equals("AT+CMGF=0") || upper.startsWith("AT+CNMI=")) {
             answer("OK");
         } else if (upper.equals("AT+CPIN?")) {
-            answer(pin != null && !pinEntered ? "+CPIN: SIM PIN" : "+CPIN: READY", "OK");
+            answer(pin == null || pinEntered ? "+CPIN: READY" : simLocked() ? "+CPIN: SIM PUK" : "+CPIN: SIM PIN", "OK");
         } else if (upper.startsWith("AT+CPIN=")) {
-            boolean right = c.substring(8).replace("\"", "").equals(pin);
+            pinAttempts.incrementAndGet();
+            boolean right = !simLocked() && c.substring(8).replace("\"", "").equals(pin);
             pinEntered |= right;
+            if (!right && !simLocked()) {
+                pinTriesLeft--;
+            }
             answer(right ? "OK" : "+CME ERROR: 16");
         } else if (upper.equals("AT+CREG?")) {
             answer("+CREG: 0," + creg, "OK");
