@@ -210,6 +210,39 @@ abstract class ModemContract {
     }
 
     @Test
+    void unsolicitedLinesBeforeTheCmgrAnswerLoseNoSms() {
+        send(sms("+4520000015", "connect"));
+        for (String urc : List.of("+CSQ: 17,99", "^RSSI:17", "RING", "+CREG: 1")) {
+            emulator.urcBeforeAnswerTo("AT+CMGR=", urc);
+            emulator.deliver("+4520000095", "after " + urc);
+            await().atMost(Duration.ofSeconds(10)).until(() -> inboundTexts().contains("after " + urc));
+        }
+        assertThat(jdbc.query("select count(*) from inbound_sms where sender = 'unknown'", rs -> rs.getLong(1)))
+                .containsExactly(0L);
+        await().atMost(Duration.ofSeconds(5)).until(() -> emulator.storedOnSim() == 0);
+    }
+
+    @Test
+    void anUnreadablePduIsStoredOnceAndLeftOnTheSim() throws Exception {
+        send(sms("+4520000016", "connect"));
+        int slot = emulator.store("07FFFF");
+        emulator.urc("+CMTI: \"SM\"," + slot);
+        await().atMost(Duration.ofSeconds(10)).until(() -> unreadable() == 1);
+        modem.connection().call(at -> {
+            modem.inbox().sweep(at); // runs after the +CMTI's read, on the same thread
+            return null;
+        });
+        assertThat(unreadable()).isEqualTo(1);
+        assertThat(emulator.storedOnSim()).isEqualTo(1);
+        assertThat(emulator.commands).noneMatch(c -> c.startsWith("AT+CMGD"));
+    }
+
+    private long unreadable() {
+        return jdbc.query("select count(*) from inbound_sms where sender = 'unknown' and text like '[unreadable PDU:%07FFFF'",
+                rs -> rs.getLong(1)).get(0);
+    }
+
+    @Test
     void aPinTheSimRefusedIsNeverSentAgainAlsoAfterARestart() {
         emulator.pin = "1234";
         MutableClock clock = new MutableClock(Instant.now());

@@ -47,6 +47,7 @@ public final class ModemEmulator {
     public final ConcurrentLinkedDeque<Integer> cmsErrors = new ConcurrentLinkedDeque<>();
     public volatile long promptDelayMillis;
     public volatile String urcInNextAnswer;
+    private final Map<String, String> urcBefore = new java.util.concurrent.ConcurrentHashMap<>();
     public volatile boolean autoStatusReport = true;
     public volatile int reportStatus = 0;
     public volatile boolean silent;
@@ -149,6 +150,14 @@ public final class ModemEmulator {
         return slot;
     }
 
+    /**
+     * The next command starting with {@code commandPrefix} gets {@code urc} before its answer's first line (after the
+     * echo), as modems interleave {@code +CSQ:} or {@code ^RSSI:} reports.
+     */
+    public void urcBeforeAnswerTo(String commandPrefix, String urc) {
+        urcBefore.put(commandPrefix.toUpperCase(), urc);
+    }
+
     /** Sends an unsolicited code now, if a link is up. */
     public void urc(String line) {
         write("\r\n" + line + "\r\n");
@@ -228,6 +237,7 @@ public final class ModemEmulator {
 
     private void command(String c) {
         String upper = c.toUpperCase();
+        urcBefore.keySet().stream().filter(upper::startsWith).findFirst().map(urcBefore::remove).ifPresent(this::urc);
         if (upper.equals("AT")) {
             answer("OK");
         } else if (upper.equals("ATE0")) {
