@@ -146,6 +146,9 @@ public final class ModemConnection implements AutoCloseable {
             } catch (AtDriver.LinkDownException | AtDriver.TimeoutException e) {
                 broken(e);
                 throw e;
+            } catch (AtDriver.UnansweredException e) {
+                broken(e.reason());
+                throw e;
             }
         });
     }

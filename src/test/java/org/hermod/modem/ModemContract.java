@@ -10,8 +10,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.hermod.channel.Handover;
 import org.hermod.channel.OutgoingSms;
 import org.hermod.channel.SendOutcome;
 import org.hermod.channel.SendOutcome.Result;
@@ -138,12 +140,12 @@ abstract class ModemContract {
     }
 
     @Test
-    void slowPromptIsWaitedForAndAMissingOneIsRetried() {
+    void slowPromptIsWaitedForAndAMissingOneIsNotSent() {
         emulator.promptDelayMillis = 800;
         assertThat(send(sms("+4520000003", "slow"))).extracting(SendOutcome::result).containsExactly(Result.SENT);
         emulator.promptDelayMillis = 3000;
         SendOutcome late = send(sms("+4520000004", "too slow")).get(0);
-        assertThat(late.result()).isEqualTo(Result.RETRY);
+        assertThat(late.result()).isEqualTo(Result.NOT_SENT); // cancelled with ESC before the PDU
         assertThat(late.error()).contains("no '> ' prompt");
         emulator.promptDelayMillis = 0;
         await().atMost(Duration.ofSeconds(15)).until(() -> send(sms("+4520000004", "again")).get(0).result() == Result.SENT);
@@ -207,6 +209,40 @@ abstract class ModemContract {
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.query(
                 "select report_status from modem_submit where recipient = '+4520000014' and report_status is not null",
                 rs -> rs.getInt(1)).equals(List.of(0x41)));
+    }
+
+    @Test
+    void eachSmsIsHandedOverJustBeforeItIsWrittenAndAFailedMarkStopsTheBatch() {
+        OutgoingSms a = sms("+4520000041", "one");
+        OutgoingSms invalid = sms("not a number", "never written");
+        OutgoingSms b = sms("+4520000042", "two");
+        OutgoingSms c = sms("+4520000043", "mark fails");
+        OutgoingSms d = sms("+4520000044", "behind it");
+        List<String> marks = new CopyOnWriteArrayList<>();
+        Handover handover = (handing, answered) -> {
+            marks.add(handing + " after " + emulator.sent.size() + " sent, storing "
+                    + answered.stream().map(o -> o.id() + " " + o.result()).toList());
+            if (handing.contains(c.id())) {
+                throw new Handover.Failed("database gone", null);
+            }
+        };
+        List<SendOutcome> out = modem.channel().send(List.of(a, invalid, b, c, d), handover);
+        assertThat(out).extracting(SendOutcome::result)
+                .containsExactly(Result.SENT, Result.FAILED, Result.SENT, Result.NOT_SENT, Result.NOT_SENT);
+        // each mark comes just before its SMS is written and stores what was answered since the last one
+        assertThat(marks).containsExactly("[" + a.id() + "] after 0 sent, storing []",
+                "[" + b.id() + "] after 1 sent, storing [" + a.id() + " SENT, " + invalid.id() + " FAILED]",
+                "[" + c.id() + "] after 2 sent, storing [" + b.id() + " SENT]"); // and no more once a mark failed
+        assertThat(out.get(3).error()).contains("not handed over", "database gone");
+        assertThat(out.get(4).error()).contains("not handed over");
+        assertThat(emulator.sent).extracting(ModemEmulator.Sent::text).containsExactly("one", "two");
+
+        // the last outcome is stored when the batch ends, not left for the dispatcher's store
+        marks.clear();
+        OutgoingSms e = sms("+4520000047", "last of its batch");
+        assertThat(modem.channel().send(List.of(e), handover)).extracting(SendOutcome::result).containsExactly(Result.SENT);
+        assertThat(marks).containsExactly("[" + e.id() + "] after 2 sent, storing []",
+                "[] after 3 sent, storing [" + e.id() + " SENT]");
     }
 
     @Test

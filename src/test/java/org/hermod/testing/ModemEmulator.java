@@ -63,6 +63,7 @@ public final class ModemEmulator {
     private final Map<Integer, String> sim = new TreeMap<>();
     private final Object writeLock = new Object();
     private final AtomicInteger pdusUntilDrop = new AtomicInteger(-1);
+    private volatile PduFault pduFault = PduFault.SWALLOW_AND_DROP;
     private final AtomicInteger nextConcatRef = new AtomicInteger(100);
     private volatile int bytesPerSecond;
     private volatile OutputStream out;
@@ -80,8 +81,24 @@ public final class ModemEmulator {
         return this;
     }
 
+    /** What goes wrong with the PDU {@link #dropOnPdu} and friends name. */
+    private enum PduFault { SWALLOW_AND_DROP, SEND_AND_DROP, SEND_AND_FALL_SILENT }
+
     /** The {@code n}th PDU from now (1 = the next) is swallowed and the link closed before any answer. */
     public void dropOnPdu(int n) {
+        pduFault = PduFault.SWALLOW_AND_DROP;
+        pdusUntilDrop.set(n);
+    }
+
+    /** The {@code n}th PDU from now is sent (it is in {@link #sent}), then the link closed before the answer. */
+    public void sendThenDropOnPdu(int n) {
+        pduFault = PduFault.SEND_AND_DROP;
+        pdusUntilDrop.set(n);
+    }
+
+    /** The {@code n}th PDU from now is sent, then the modem answers nothing until {@link #silent} is cleared. */
+    public void sendThenFallSilentOnPdu(int n) {
+        pduFault = PduFault.SEND_AND_FALL_SILENT;
         pdusUntilDrop.set(n);
     }
 
@@ -300,8 +317,12 @@ public final class ModemEmulator {
 
     /** Returns false when the link was dropped on this PDU. */
     private boolean submitted(String pdu, int expectedLength) {
+        PduFault fault = null;
         if (pdusUntilDrop.get() > 0 && pdusUntilDrop.decrementAndGet() == 0) {
             pdusUntilDrop.set(-1);
+            fault = pduFault;
+        }
+        if (fault == PduFault.SWALLOW_AND_DROP) {
             drop();
             return false;
         }
@@ -330,6 +351,14 @@ public final class ModemEmulator {
         Deliver decoded = Pdu.parseDeliver(asDeliver(pdu, OffsetDateTime.now(ZoneOffset.UTC).withNano(0)));
         boolean report = (first & 0x20) != 0;
         sent.add(new Sent(pdu, decoded.originator(), decoded.text(), decoded.alphabet(), decoded.concat(), reference, report));
+        if (fault == PduFault.SEND_AND_DROP) {
+            drop();
+            return false;
+        }
+        if (fault == PduFault.SEND_AND_FALL_SILENT) {
+            silent = true;
+            return true;
+        }
         answer("+CMGS: " + reference, "OK");
         if (report && autoStatusReport) {
             String status = statusReport(pdu, reference, reportStatus);
