@@ -78,6 +78,14 @@ public final class Modem implements AutoCloseable {
         inbox.expireParts();
     }
 
+    /**
+     * Housekeeping step of the modem's route: SMS sent with a status report requested that got none within
+     * {@code report-timeout} become NO_REPORT. Nothing when the modem does not ask for reports.
+     */
+    public int expireReports() {
+        return settings.statusReports() ? store.expireReports(settings.name(), settings.reportTimeout()) : 0;
+    }
+
     @Override
     public void close() {
         connection.close();

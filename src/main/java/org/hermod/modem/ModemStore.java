@@ -5,11 +5,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.hermod.db.Database;
 import org.hermod.db.Jdbc;
@@ -109,6 +111,33 @@ public final class ModemStore implements ModemConnection.RefusedPins {
                 jdbc.update("update modem_submit set applied = true where sms_id = ?", id);
             }
             changed += n;
+        }
+        return changed;
+    }
+
+    /**
+     * SMS of {@code modem} still in SENT whose last part was sent more than {@code timeout} ago without a final status
+     * report (none, or only "SC still trying") become NO_REPORT, final; their pending {@code modem_submit} rows are
+     * removed, so a report that comes later matches nothing. Returns how many SMS changed.
+     */
+    public int expireReports(String modem, Duration timeout) {
+        Instant now = clock.instant();
+        Instant before = now.minus(timeout);
+        String reason = "sent, but no status report came within " + timeout.toString().substring(2).toLowerCase(Locale.ROOT)
+                + " (report-timeout of modem " + modem + ")";
+        List<Long> pending = jdbc.query("select sms_id from modem_submit where modem = ? and applied = false "
+                + "group by sms_id having max(submitted_at) < ?", rs -> rs.getLong(1), modem, before);
+        int changed = 0;
+        for (long id : pending) {
+            changed += jdbc.tx(c -> {
+                int n = Jdbc.update(c, "update sms set status = 'NO_REPORT', done_at = ?, error = ? where id = ? "
+                        + "and status = 'SENT'", now, reason, id);
+                Jdbc.update(c, "delete from modem_submit where sms_id = ? and submitted_at < ?", id, before);
+                return n;
+            });
+        }
+        if (changed > 0) {
+            LOG.info("Modem {}: {} SMS had no status report within {}: NO_REPORT", modem, changed, timeout);
         }
         return changed;
     }

@@ -65,7 +65,7 @@ abstract class ModemContract {
     private ModemSettings settings(Optional<String> pin) {
         return new ModemSettings("gsm1", link, pin, Optional.empty(), 5, true, "2,1,0,1,0",
                 Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMillis(300),
-                Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofHours(24), "AT+CFUN=1,1");
+                Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofHours(24), Duration.ofHours(48), "AT+CFUN=1,1");
     }
 
     /** Hermod restarted with this PIN (the database, and the modem's state, survive), on {@code clock}. */
@@ -276,6 +276,46 @@ abstract class ModemContract {
     private long unreadable() {
         return jdbc.query("select count(*) from inbound_sms where sender = 'unknown' and text like '[unreadable PDU:%07FFFF'",
                 rs -> rs.getLong(1)).get(0);
+    }
+
+    @Test
+    void anSmsWhoseStatusReportNeverComesEndsAsNoReport() {
+        MutableClock clock = new MutableClock(Instant.now());
+        restart(Optional.empty(), clock);
+        jdbc.update("insert into tenant (id, name, created_at) values ('t', 't', ?)", clock.instant());
+        OutgoingSms reported = sentSms(9001, "+4520000051", "reported", clock);
+        emulator.autoStatusReport = false;
+        OutgoingSms unreported = sentSms(9002, "+4520000052", "no report comes", clock);
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(reported.id()).equals("DELIVERED"));
+
+        clock.advance(Duration.ofHours(47));
+        assertThat(modem.expireReports()).isZero();
+        assertThat(status(unreported.id())).isEqualTo("SENT");
+        clock.advance(Duration.ofHours(2));
+        assertThat(modem.expireReports()).isEqualTo(1);
+        assertThat(status(unreported.id())).isEqualTo("NO_REPORT");
+        assertThat(jdbc.query("select error from sms where id = ?", rs -> rs.getString(1), unreported.id()))
+                .containsExactly("sent, but no status report came within 48h (report-timeout of modem gsm1)");
+        assertThat(jdbc.query("select count(*) from modem_submit where sms_id = ?", rs -> rs.getLong(1), unreported.id()))
+                .containsExactly(0L);
+        assertThat(status(reported.id())).isEqualTo("DELIVERED");
+        assertThat(modem.expireReports()).isZero();
+    }
+
+    /** An outbox row in SENT for an SMS the modem sent, as the dispatcher would leave it. */
+    private OutgoingSms sentSms(long id, String to, String text, Clock clock) {
+        jdbc.update("insert into sms (id, tenant_id, recipient, text, encoding, segments, status, priority, channel, "
+                + "next_attempt_at, created_at) values (?, 't', ?, ?, 'GSM7', 1, 'SENDING', 1, 'gsm1', ?, ?)", id, to, text,
+                clock.instant(), clock.instant());
+        OutgoingSms sms = new OutgoingSms(id, "t", to, SmsText.of(text), 1);
+        assertThat(send(sms)).extracting(SendOutcome::result).containsExactly(Result.SENT);
+        jdbc.update("update sms set status = 'SENT', sent_at = ? where id = ?", clock.instant(), id);
+        return sms;
+    }
+
+    private String status(long smsId) {
+        new ModemStore(jdbc, Clock.systemUTC()).applyReports("gsm1"); // as the modem's tick does
+        return jdbc.query("select status from sms where id = ?", rs -> rs.getString(1), smsId).get(0);
     }
 
     @Test
