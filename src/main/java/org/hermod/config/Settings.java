@@ -77,6 +77,11 @@ public final class Settings {
         };
     }
 
+    /** {@link #duration(String)}, or {@code fallback} when the key is not set (for callers without the defaults file). */
+    public Duration duration(String key, Duration fallback) {
+        return optional(key).isPresent() ? duration(key) : fallback;
+    }
+
     public Optional<LocalTime> time(String key) {
         return optional(key).map(raw -> {
             try {

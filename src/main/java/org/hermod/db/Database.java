@@ -35,14 +35,14 @@ public final class Database {
         config.setPoolName("hermod-db");
         // a lost database must not hang the API or the jobs: waiting for a connection, checking one and (on
         // PostgreSQL) waiting for a statement's answer are all bounded
-        config.setConnectionTimeout(settings.duration("hermod.db.connection-timeout").toMillis());
+        java.time.Duration connectionTimeout = settings.duration("hermod.db.connection-timeout", java.time.Duration.ofSeconds(2));
+        config.setConnectionTimeout(connectionTimeout.toMillis());
         config.setValidationTimeout(Math.max(250, Math.min(1000, config.getConnectionTimeout() / 2)));
         if (url.startsWith("jdbc:postgresql:")) {
             // strings: the driver reads them with Properties.getProperty, which ignores other values
-            config.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1,
-                    settings.duration("hermod.db.connection-timeout").toSeconds())));
-            config.addDataSourceProperty("socketTimeout", String.valueOf(settings.duration("hermod.db.socket-timeout")
-                    .toSeconds()));
+            config.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, connectionTimeout.toSeconds())));
+            config.addDataSourceProperty("socketTimeout", String.valueOf(settings.duration("hermod.db.socket-timeout",
+                    java.time.Duration.ofMinutes(2)).toSeconds()));
         }
         HikariDataSource dataSource = new HikariDataSource(config);
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();

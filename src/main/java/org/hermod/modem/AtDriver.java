@@ -44,6 +44,23 @@ public final class AtDriver implements AutoCloseable {
         }
     }
 
+    /**
+     * The PDU of an AT+CMGS was written, then no final result code came: the link dropped, or the send timeout
+     * passed. The modem may have sent the SMS. {@link #reason()} is the link's failure.
+     */
+    public static final class UnansweredException extends IOException {
+        private final IOException reason;
+
+        public UnansweredException(IOException reason) {
+            super("no answer after the PDU was written: " + reason.getMessage(), reason);
+            this.reason = reason;
+        }
+
+        public IOException reason() {
+            return reason;
+        }
+    }
+
     private final String name;
     private final InputStream in;
     private final OutputStream out;
@@ -106,7 +123,9 @@ public final class AtDriver implements AutoCloseable {
     /**
      * AT+CMGS in PDU mode (TS 27.005 3.5.1): writes {@code AT+CMGS=<tpduLength>}, waits for the {@code > }
      * prompt, writes the PDU and Ctrl-Z, and waits for {@code +CMGS: <mr>} and OK, or an error. Without a
-     * prompt in time the command is cancelled with ESC and {@link TimeoutException} thrown: nothing was sent.
+     * prompt in time the command is cancelled with ESC and {@link TimeoutException} thrown: nothing was sent; a
+     * link that drops before the prompt is {@link LinkDownException}, nothing sent either. Once the PDU is being
+     * written, any failure is {@link UnansweredException}: the SMS may have left.
      */
     public synchronized AtResponse submit(int tpduLength, String pduHex, Duration promptTimeout, Duration timeout)
             throws IOException {
@@ -133,8 +152,13 @@ public final class AtDriver implements AutoCloseable {
         byte[] bytes = new byte[pdu.length + 1];
         System.arraycopy(pdu, 0, bytes, 0, pdu.length);
         bytes[pdu.length] = CTRL_Z;
-        write(bytes);
-        AtResponse response = awaitResponse(command + " <PDU>", timeout);
+        AtResponse response;
+        try {
+            write(bytes);
+            response = awaitResponse(command + " <PDU>", timeout);
+        } catch (IOException e) {
+            throw new UnansweredException(e);
+        }
         LOG.debug("{} <- {}", name, response);
         return response;
     }

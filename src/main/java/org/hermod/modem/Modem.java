@@ -24,7 +24,7 @@ public final class Modem implements AutoCloseable {
     public Modem(ModemSettings settings, ModemStore store, Supplier<Inbound> inbound, Clock clock) {
         this.settings = settings;
         this.store = store;
-        this.connection = new ModemConnection(settings, clock);
+        this.connection = new ModemConnection(settings, clock, store);
         this.channel = new ModemChannel(settings, connection, store);
         this.inbox = new ModemInbox(settings, store, inbound, clock);
         connection.onUrc(inbox::urc);
@@ -76,6 +76,14 @@ public final class Modem implements AutoCloseable {
         }
         store.applyReports(settings.name());
         inbox.expireParts();
+    }
+
+    /**
+     * Housekeeping step of the modem's route: SMS sent with a status report requested that got none within
+     * {@code report-timeout} become NO_REPORT. Nothing when the modem does not ask for reports.
+     */
+    public int expireReports() {
+        return settings.statusReports() ? store.expireReports(settings.name(), settings.reportTimeout()) : 0;
     }
 
     @Override

@@ -34,8 +34,28 @@ public final class ModemConnection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModemConnection.class);
     private static final Pattern CSQ = Pattern.compile("(\\d+)\\s*,\\s*(\\d+)");
 
-    /** Where the connection stands. */
-    public enum State { DISCONNECTED, CONNECTING, NO_NETWORK, READY, STOPPED }
+    /**
+     * Where the connection stands. SIM_BLOCKED: the SIM refused the configured PIN, or asks for its PUK; Hermod
+     * leaves the modem alone until it is restarted (with the right PIN, or after the SIM was unlocked).
+     */
+    public enum State { DISCONNECTED, CONNECTING, NO_NETWORK, READY, SIM_BLOCKED, STOPPED }
+
+    /**
+     * PINs a SIM refused, remembered across restarts ({@link ModemStore}): a SIM locks after three wrong PINs, so
+     * a refused PIN is never sent again, whatever the number of reconnects and restarts.
+     */
+    public interface RefusedPins {
+        boolean refused(String modem, String pin);
+
+        void refuse(String modem, String pin, String answer);
+    }
+
+    /** The SIM cannot be used without someone's help: no point in reconnecting. */
+    private static final class SimBlockedException extends IOException {
+        SimBlockedException(String message) {
+            super(message);
+        }
+    }
 
     /** Work on the modem, run on the owner thread with the live driver. */
     @FunctionalInterface
@@ -66,6 +86,7 @@ public final class ModemConnection implements AutoCloseable {
 
     private final ModemSettings settings;
     private final Clock clock;
+    private final RefusedPins refusedPins;
     private final ExecutorService owner;
     private final List<Consumer<AtDriver>> connectedHandlers = new ArrayList<>();
     private final List<BiConsumer<AtDriver, Urc>> urcHandlers = new ArrayList<>();
@@ -81,9 +102,10 @@ public final class ModemConnection implements AutoCloseable {
     private volatile int failures;
     private int timeoutsInARow;
 
-    public ModemConnection(ModemSettings settings, Clock clock) {
+    public ModemConnection(ModemSettings settings, Clock clock, RefusedPins refusedPins) {
         this.settings = settings;
         this.clock = clock;
+        this.refusedPins = refusedPins;
         this.owner = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "modem-" + settings.name());
             t.setDaemon(true);
@@ -108,7 +130,8 @@ public final class ModemConnection implements AutoCloseable {
 
     public Status status() {
         return new Status(settings.name(), state, settings.link().describe(), rssi, registration, lastError,
-                connectedSince, state == State.READY ? null : nextAttempt, failures, connects.get());
+                connectedSince, state == State.DISCONNECTED || state == State.CONNECTING || state == State.NO_NETWORK
+                        ? nextAttempt : null, failures, connects.get());
     }
 
     /**
@@ -122,6 +145,9 @@ public final class ModemConnection implements AutoCloseable {
                 return work.run(at);
             } catch (AtDriver.LinkDownException | AtDriver.TimeoutException e) {
                 broken(e);
+                throw e;
+            } catch (AtDriver.UnansweredException e) {
+                broken(e.reason());
                 throw e;
             }
         });
@@ -181,7 +207,7 @@ public final class ModemConnection implements AutoCloseable {
 
     /** Owner thread: true when a live driver is there, after connecting if due. */
     private boolean connect() {
-        if (state == State.STOPPED) {
+        if (state == State.STOPPED || state == State.SIM_BLOCKED) {
             return false;
         }
         AtDriver at = driver;
@@ -211,6 +237,12 @@ public final class ModemConnection implements AutoCloseable {
                 handler.accept(driver);
             }
             return driver != null && driver.alive();
+        } catch (SimBlockedException e) {
+            disconnect();
+            state = State.SIM_BLOCKED;
+            lastError = e.getMessage();
+            LOG.error("Modem {} ({}): {}", settings.name(), settings.link().describe(), e.getMessage());
+            return false;
         } catch (IOException | RuntimeException e) {
             failures++;
             lastError = e.getMessage();
@@ -254,20 +286,40 @@ public final class ModemConnection implements AutoCloseable {
         AtResponse pin = at.command("AT+CPIN?", t);
         String sim = pin.value("+CPIN:").orElse(pin.result());
         if (sim.equals("SIM PIN")) {
-            if (settings.pin().isEmpty()) {
-                throw new IOException("the SIM needs a PIN: set hermod.modem.devices[..].pin for " + settings.name());
-            }
-            AtResponse entered = at.command("AT+CPIN=\"" + settings.pin().get() + "\"", t, true);
-            if (!entered.ok()) {
-                throw new IOException("the SIM refused the configured PIN (" + entered.result() + "); not retried "
-                        + "automatically before the next reconnect, check the PIN before the SIM locks");
-            }
+            enterPin(at, t);
+        } else if (sim.contains("PUK")) {
+            throw new SimBlockedException("the SIM asks for its PUK (" + sim + "): it is locked after wrong PINs. "
+                    + "Unlock it with the PUK from the operator (in a phone), then restart Hermod");
         } else if (!sim.equals("READY")) {
             throw new IOException("SIM not ready: " + sim);
         }
         expectOk(at, "AT+CMGF=0", t);
         expectOk(at, "AT+CNMI=" + settings.cnmi(), t);
         refreshNetwork(at);
+    }
+
+    /** Sends the configured PIN, once: not if the SIM refused it before, and never again once it refuses it. */
+    private void enterPin(AtDriver at, Duration timeout) throws IOException {
+        String key = "hermod.modem.devices[..].pin of modem " + settings.name();
+        if (settings.pin().isEmpty()) {
+            throw new IOException("the SIM needs a PIN: set " + key);
+        }
+        if (refusedPins.refused(settings.name(), settings.pin().get())) {
+            throw new SimBlockedException("the SIM refused the configured PIN before; it is not sent again (a SIM "
+                    + "locks after 3 wrong PINs). Set the right " + key + " and restart Hermod");
+        }
+        AtResponse entered = at.command("AT+CPIN=\"" + settings.pin().get() + "\"", timeout, true);
+        if (!entered.ok()) {
+            String answer = entered.result() + (entered.cmeError().orElse(0) == 16 ? " (incorrect password)" : "");
+            try {
+                refusedPins.refuse(settings.name(), settings.pin().get(), answer);
+            } catch (RuntimeException e) {
+                LOG.error("Modem {}: the refused PIN could not be remembered ({}); this process will not send it "
+                        + "again, but a restart with the same PIN would", settings.name(), e.toString());
+            }
+            throw new SimBlockedException("the SIM refused the configured PIN (" + answer + "); it is not "
+                    + "sent again (a SIM locks after 3 wrong PINs). Set the right " + key + " and restart Hermod");
+        }
     }
 
     private static void expectOk(AtDriver at, String command, Duration timeout) throws IOException {

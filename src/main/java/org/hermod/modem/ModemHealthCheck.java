@@ -5,17 +5,23 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * {@code /observe/health} entry {@code hermod/modem-<name>}: UP when the modem is connected and registered on
+ * {@code /observe/health} entry {@code modem:<name>} (group {@code hermod}): UP when the modem is connected and registered on
  * the network, DOWN otherwise, with the link, signal, registration, last error and next reconnect attempt.
  * A readiness check only: a modem that is down must not make an orchestrator restart Hermod (that would not
  * bring a Moxa NPort's connection back any sooner).
  */
 public final class ModemHealthCheck extends AbstractHealthCheck {
 
+    /**
+     * Not {@code modem-<name>}: that is the id of the modem's route, and Camel's registry takes an id and
+     * {@code route:<id>} (the route's own check) for the same check, so a check of that id is silently not registered.
+     */
+    static final String PREFIX = "modem:";
+
     private final ModemConnection connection;
 
     public ModemHealthCheck(ModemConnection connection) {
-        super("hermod", "modem-" + connection.name());
+        super("hermod", PREFIX + connection.name());
         this.connection = connection;
     }
 

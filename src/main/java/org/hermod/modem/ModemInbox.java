@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * What a modem receives: SMS announced by {@code +CMTI} are read with AT+CMGR and deleted with AT+CMGD; status
  * reports come as {@code +CDS} (or stored, {@code +CDSI}); a sweep with AT+CMGL=4 after every (re)connect and
  * periodically picks up whatever arrived while nobody listened, so nothing stays on the SIM. An SMS is deleted
- * from the SIM only after it is stored; a concatenated SMS is kept part by part in the database until complete
+ * from the SIM only after it was read and stored (an unreadable one stays); a concatenated SMS is kept part by part in the database until complete
  * (or too old, then delivered with the gaps marked).
  *
  * <p>The inbound provider id is stable across a re-read of the same SIM slot: service centre time stamp, sender,
@@ -32,6 +32,7 @@ public final class ModemInbox {
     private static final Logger LOG = LoggerFactory.getLogger(ModemInbox.class);
     private static final Pattern INDEX = Pattern.compile("(\\d+)\\s*$");
     private static final Pattern LISTED = Pattern.compile("^\\+CMG[LR]:\\s*(\\d+)?");
+    private static final Pattern HEX = Pattern.compile("(?:[0-9A-Fa-f]{2})+");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmssxx");
 
     private final ModemSettings settings;
@@ -87,11 +88,22 @@ public final class ModemInbox {
         int handled = 0;
         for (int i = 0; i < lines.size(); i++) {
             Matcher m = LISTED.matcher(lines.get(i));
-            if (m.find() && m.group(1) != null && i + 1 < lines.size()) {
-                if (handle(lines.get(++i))) {
-                    delete(at, Integer.parseInt(m.group(1)));
-                    handled++;
-                }
+            if (!m.find() || m.group(1) == null) {
+                unsolicited(at, lines.get(i));
+                continue;
+            }
+            int pdu = pduAfter(lines, i);
+            if (pdu < 0) {
+                LOG.warn("Modem {}: {} has no PDU after it; left on the SIM", settings.name(), lines.get(i));
+                continue;
+            }
+            for (int j = i + 1; j < pdu; j++) {
+                unsolicited(at, lines.get(j));
+            }
+            i = pdu;
+            if (handle(lines.get(pdu))) {
+                delete(at, Integer.parseInt(m.group(1)));
+                handled++;
             }
         }
         if (handled > 0) {
@@ -99,15 +111,50 @@ public final class ModemInbox {
         }
     }
 
+    /**
+     * AT+CMGR (TS 27.005 3.4.3, PDU mode): the answer is {@code +CMGR: <stat>,[<alpha>],<length>} and the PDU on the
+     * line after it. Any other line in the answer is an unsolicited code the framer does not know (a modem may
+     * interleave {@code +CSQ:} or {@code ^RSSI:} anywhere), handled as one, and never taken for the PDU.
+     */
     private void read(AtDriver at, int index) throws IOException {
         AtResponse r = at.command("AT+CMGR=" + index, settings.commandTimeout());
-        if (!r.ok() || r.lines().size() < 2) {
-            LOG.debug("Modem {}: AT+CMGR={} answered {}", settings.name(), index, r);
+        List<String> lines = r.lines();
+        int header = -1;
+        for (int i = 0; i < lines.size() && header < 0; i++) {
+            header = lines.get(i).startsWith("+CMGR:") ? i : -1;
+        }
+        int pdu = header < 0 ? -1 : pduAfter(lines, header);
+        for (int i = 0; i < lines.size(); i++) {
+            if (i != header && i != pdu) {
+                unsolicited(at, lines.get(i));
+            }
+        }
+        if (!r.ok() || pdu < 0) {
+            LOG.debug("Modem {}: AT+CMGR={} answered {}; left on the SIM", settings.name(), index, r);
             return;
         }
-        if (handle(r.lines().get(1))) {
+        if (handle(lines.get(pdu))) {
             delete(at, index);
         }
+    }
+
+    /** The PDU of the {@code +CMGR:}/{@code +CMGL:} line at {@code header}: the next line that is hex; -1 if none. */
+    private static int pduAfter(List<String> lines, int header) {
+        for (int i = header + 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (LISTED.matcher(line).find()) {
+                return -1;
+            }
+            if (HEX.matcher(line).matches()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void unsolicited(AtDriver at, String line) {
+        LOG.debug("Modem {}: unsolicited {} inside an answer", settings.name(), line);
+        urc(at, new Urc(line, null));
     }
 
     private void delete(AtDriver at, int index) throws IOException {
@@ -117,7 +164,10 @@ public final class ModemInbox {
         }
     }
 
-    /** Stores one received PDU; true when it may be deleted from the SIM (stored, or poison recorded). */
+    /**
+     * Stores one received PDU; true when it may be deleted from the SIM: it was read and stored. An unreadable one
+     * is recorded (see {@link #poison}) but stays on the SIM, for someone to look at with the modem's own tools.
+     */
     boolean handle(String hex) {
         int type;
         try {
@@ -180,13 +230,18 @@ public final class ModemInbox {
         inbound.get().received(settings.name(), id, first.sender(), null, text, sentAt);
     }
 
-    /** An unreadable PDU is kept in the inbound table (and forwarded like any SMS), never silently dropped. */
+    /**
+     * An unreadable PDU is kept in the inbound table (and forwarded like any SMS), never silently dropped, and not
+     * deleted from the SIM (false): the next sweep finds it again, which stores and logs nothing new.
+     */
     private boolean poison(String hex, RuntimeException e) {
-        LOG.error("Modem {}: unreadable PDU {}: {}", settings.name(), hex, e.getMessage());
         String id = "unreadable/" + Integer.toHexString(hex.hashCode()) + "/" + hex.length();
-        inbound.get().received(settings.name(), id.length() > 128 ? id.substring(0, 128) : id, "unknown", null,
-                "[unreadable PDU: " + e.getMessage() + "] " + (hex.length() > 3000 ? hex.substring(0, 3000) : hex), clock.instant());
-        return true;
+        boolean fresh = inbound.get().received(settings.name(), id.length() > 128 ? id.substring(0, 128) : id, "unknown",
+                null, "[unreadable PDU: " + e.getMessage() + "] " + (hex.length() > 3000 ? hex.substring(0, 3000) : hex),
+                clock.instant());
+        (fresh ? LOG.atError() : LOG.atDebug()).log("Modem {}: unreadable PDU {}: {}; stored as from 'unknown' and "
+                + "left on the SIM", settings.name(), hex, e.getMessage());
+        return false;
     }
 
 }

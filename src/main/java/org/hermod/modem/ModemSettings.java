@@ -27,6 +27,7 @@ public record ModemSettings(
         Duration reconnectDelayMax,
         Duration sweepInterval,
         Duration concatTimeout,
+        Duration reportTimeout,
         String resetCommand) {
 
     @Override
@@ -67,7 +68,7 @@ public record ModemSettings(
                 k.integer("batch-size", 1, 100), k.bool("status-reports"), k.string("cnmi"),
                 k.duration("command-timeout"), k.duration("prompt-timeout"), k.duration("send-timeout"),
                 k.duration("reconnect-delay"), k.duration("reconnect-delay-max"), k.duration("sweep-interval"),
-                k.duration("concat-timeout"), k.optional("reset-command").orElse(""));
+                k.duration("concat-timeout"), k.duration("report-timeout"), k.optional("reset-command").orElse(""));
     }
 
     static String key(int i, String key) {

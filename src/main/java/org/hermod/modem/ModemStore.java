@@ -1,10 +1,17 @@
 package org.hermod.modem;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.hermod.db.Database;
 import org.hermod.db.Jdbc;
@@ -15,14 +22,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The modems' own tables (V20__modem.sql): the message reference of every part sent, to match status reports
- * ({@code modem_submit}), and the parts of concatenated SMS received so far ({@code modem_inbound_part}).
+ * The modems' own tables: the message reference of every part sent, to match status reports ({@code modem_submit},
+ * V20__modem.sql), and the PINs a SIM refused ({@code modem_refused_pin}, V44). Parts of concatenated SMS received
+ * so far are kept by the shared {@link InboundParts}.
  */
-public final class ModemStore {
+public final class ModemStore implements ModemConnection.RefusedPins {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModemStore.class);
+    private static final SecureRandom SALTS = new SecureRandom();
 
-    /** One received part of a concatenated SMS. */
     private final Jdbc jdbc;
     private final Clock clock;
     private final InboundParts parts;
@@ -105,6 +113,58 @@ public final class ModemStore {
             changed += n;
         }
         return changed;
+    }
+
+    /**
+     * SMS of {@code modem} still in SENT whose last part was sent more than {@code timeout} ago without a final status
+     * report (none, or only "SC still trying") become NO_REPORT, final; their pending {@code modem_submit} rows are
+     * removed, so a report that comes later matches nothing. Returns how many SMS changed.
+     */
+    public int expireReports(String modem, Duration timeout) {
+        Instant now = clock.instant();
+        Instant before = now.minus(timeout);
+        String reason = "sent, but no status report came within " + timeout.toString().substring(2).toLowerCase(Locale.ROOT)
+                + " (report-timeout of modem " + modem + ")";
+        List<Long> pending = jdbc.query("select sms_id from modem_submit where modem = ? and applied = false "
+                + "group by sms_id having max(submitted_at) < ?", rs -> rs.getLong(1), modem, before);
+        int changed = 0;
+        for (long id : pending) {
+            changed += jdbc.tx(c -> {
+                int n = Jdbc.update(c, "update sms set status = 'NO_REPORT', done_at = ?, error = ? where id = ? "
+                        + "and status = 'SENT'", now, reason, id);
+                Jdbc.update(c, "delete from modem_submit where sms_id = ? and submitted_at < ?", id, before);
+                return n;
+            });
+        }
+        if (changed > 0) {
+            LOG.info("Modem {}: {} SMS had no status report within {}: NO_REPORT", modem, changed, timeout);
+        }
+        return changed;
+    }
+
+    @Override
+    public boolean refused(String modem, String pin) {
+        return jdbc.query("select salt, fingerprint from modem_refused_pin where modem = ?",
+                rs -> fingerprint(rs.getString(1), pin).equals(rs.getString(2)), modem).contains(true);
+    }
+
+    @Override
+    public void refuse(String modem, String pin, String answer) {
+        byte[] random = new byte[16];
+        SALTS.nextBytes(random);
+        String salt = HexFormat.of().formatHex(random);
+        jdbc.update("insert into modem_refused_pin (modem, salt, fingerprint, answer, refused_at) values (?, ?, ?, ?, ?)",
+                modem, salt, fingerprint(salt, pin), answer.length() > 200 ? answer.substring(0, 200) : answer,
+                clock.instant());
+    }
+
+    private static String fingerprint(String salt, String pin) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha.digest((salt + ":" + pin).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The last 8 digits: a report may give the number national or international. */

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The configured modems ({@code hermod.modem.*}), and what each gets in Camel: bean {@code modem-<name>}, a
- * route {@code modem-<name>} from template {@code modem} (routes/modem.camel.yaml), a readiness health check and
- * Micrometer gauges (its dispatcher route comes with every channel's, see HermodConfiguration). Nothing when {@code hermod.modem.enabled} is false (the default).
+ * route {@code modem-<name>} from template {@code modem} (routes/modem.camel.yaml), a readiness health check
+ * {@code modem:<name>} and Micrometer gauges (its dispatcher route comes with every channel's, see HermodConfiguration). Nothing when {@code hermod.modem.enabled} is false (the default).
  */
 public final class Modems {
 
@@ -63,7 +63,11 @@ public final class Modems {
                     if (health != null) {
                         ModemHealthCheck check = new ModemHealthCheck(modem.connection());
                         check.setCamelContext(ctx);
-                        health.register(check);
+                        // register() answers false, and does nothing, when a check of a similar id is there
+                        if (!health.register(check)) {
+                            throw new IllegalStateException("health check " + check.getId() + " of modem " + modem.name()
+                                    + " was not registered: another check has the same id (rename the other check)");
+                        }
                     } else {
                         LOG.warn("No health check registry (camel.management.healthCheckEnabled=false?): modem {} "
                                 + "is not in /observe/health", modem.name());

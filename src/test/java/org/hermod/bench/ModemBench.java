@@ -72,7 +72,7 @@ class ModemBench {
             ModemSettings settings = new ModemSettings("bench", new TcpLink("127.0.0.1", server.port(), Duration.ofSeconds(2)),
                     Optional.empty(), Optional.empty(), 5, true, "2,1,0,1,0", Duration.ofSeconds(10),
                     Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(5),
-                    Duration.ofHours(1), Duration.ofHours(24), "");
+                    Duration.ofHours(1), Duration.ofHours(24), Duration.ofHours(48), "");
             try (Modem modem = new Modem(settings, new ModemStore(jdbc, Clock.systemUTC()), () -> inbound, Clock.systemUTC())) {
                 send(modem, 0, 20); // connect, start-up dialogue, JIT warm-up
                 int in0 = emulator.bytesIn.get();

@@ -109,8 +109,15 @@ class ModemAppTest {
             assertThat(metrics).contains("hermod_modem_up{modem=\"gsm1\"} 1.0")
                     .contains("hermod_modem_signal_rssi{modem=\"gsm1\"} 21.0");
         });
-        Http.Response health = app.anonymous().get("/observe/health?exposureLevel=full");
+        Http.Response health = app.anonymous().get("/observe/health");
         assertThat(health.status()).isEqualTo(200);
-        assertThat(health.raw()).contains("modem-gsm1");
+        JsonNode check = null;
+        for (JsonNode c : health.json().get("checks")) {
+            if (c.get("name").asText().equals("modem:gsm1")) {
+                check = c;
+            }
+        }
+        assertThat(check).as("check modem:gsm1 in %s", health.raw()).isNotNull();
+        assertThat(check.get("status").asText()).isEqualTo("UP");
     }
 }

@@ -6,9 +6,14 @@ import static org.awaitility.Awaitility.await;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.hermod.channel.Handover;
 import org.hermod.channel.OutgoingSms;
 import org.hermod.channel.SendOutcome;
 import org.hermod.channel.SendOutcome.Result;
@@ -20,6 +25,7 @@ import org.hermod.mail.Mailer;
 import org.hermod.sms.Deliver;
 import org.hermod.sms.SmsText;
 import org.hermod.testing.ModemEmulator;
+import org.hermod.testing.MutableClock;
 import org.hermod.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +40,8 @@ abstract class ModemContract {
     protected ModemEmulator emulator;
     protected Modem modem;
     protected Jdbc jdbc;
+    private ModemLink link;
+    private Inbound inbound;
     private HikariDataSource dataSource;
     private long nextId = 1;
 
@@ -45,15 +53,33 @@ abstract class ModemContract {
     @BeforeEach
     void start() throws Exception {
         emulator = new ModemEmulator();
-        ModemLink link = startPeer(emulator);
+        link = startPeer(emulator);
         Map<String, String> db = Map.of("hermod.db.url", TestDatabases.h2(), "hermod.db.user", "sa", "hermod.db.pool-size", "4");
         dataSource = Database.open(new Settings(k -> Optional.ofNullable(db.get(k))));
         jdbc = new Jdbc(dataSource);
-        Inbound inbound = new Inbound(jdbc, Clock.systemUTC(), new Mailer(null, false), "", List.of());
-        ModemSettings settings = new ModemSettings("gsm1", link, Optional.empty(), Optional.empty(), 5, true, "2,1,0,1,0",
+        inbound = new Inbound(jdbc, Clock.systemUTC(), new Mailer(null, false), "", List.of());
+        modem = new Modem(settings(Optional.empty()), new ModemStore(jdbc, Clock.systemUTC()), () -> inbound,
+                Clock.systemUTC());
+    }
+
+    private ModemSettings settings(Optional<String> pin) {
+        return new ModemSettings("gsm1", link, pin, Optional.empty(), 5, true, "2,1,0,1,0",
                 Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMillis(300),
-                Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofHours(24), "AT+CFUN=1,1");
-        modem = new Modem(settings, new ModemStore(jdbc, Clock.systemUTC()), () -> inbound, Clock.systemUTC());
+                Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofHours(24), Duration.ofHours(48), "AT+CFUN=1,1");
+    }
+
+    /** Hermod restarted with this PIN (the database, and the modem's state, survive), on {@code clock}. */
+    protected void restart(Optional<String> pin, Clock clock) {
+        modem.close();
+        modem = new Modem(settings(pin), new ModemStore(jdbc, clock), () -> inbound, clock);
+    }
+
+    /** The modem's job runs {@code n} times, each after {@code clock} has moved past any reconnect backoff. */
+    protected void ticks(int n, MutableClock clock) {
+        for (int i = 0; i < n; i++) {
+            clock.advance(Duration.ofMinutes(10));
+            modem.tick();
+        }
     }
 
     @AfterEach
@@ -114,12 +140,12 @@ abstract class ModemContract {
     }
 
     @Test
-    void slowPromptIsWaitedForAndAMissingOneIsRetried() {
+    void slowPromptIsWaitedForAndAMissingOneIsNotSent() {
         emulator.promptDelayMillis = 800;
         assertThat(send(sms("+4520000003", "slow"))).extracting(SendOutcome::result).containsExactly(Result.SENT);
         emulator.promptDelayMillis = 3000;
         SendOutcome late = send(sms("+4520000004", "too slow")).get(0);
-        assertThat(late.result()).isEqualTo(Result.RETRY);
+        assertThat(late.result()).isEqualTo(Result.NOT_SENT); // cancelled with ESC before the PDU
         assertThat(late.error()).contains("no '> ' prompt");
         emulator.promptDelayMillis = 0;
         await().atMost(Duration.ofSeconds(15)).until(() -> send(sms("+4520000004", "again")).get(0).result() == Result.SENT);
@@ -183,6 +209,166 @@ abstract class ModemContract {
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.query(
                 "select report_status from modem_submit where recipient = '+4520000014' and report_status is not null",
                 rs -> rs.getInt(1)).equals(List.of(0x41)));
+    }
+
+    @Test
+    void eachSmsIsHandedOverJustBeforeItIsWrittenAndAFailedMarkStopsTheBatch() {
+        OutgoingSms a = sms("+4520000041", "one");
+        OutgoingSms invalid = sms("not a number", "never written");
+        OutgoingSms b = sms("+4520000042", "two");
+        OutgoingSms c = sms("+4520000043", "mark fails");
+        OutgoingSms d = sms("+4520000044", "behind it");
+        List<String> marks = new CopyOnWriteArrayList<>();
+        Handover handover = (handing, answered) -> {
+            marks.add(handing + " after " + emulator.sent.size() + " sent, storing "
+                    + answered.stream().map(o -> o.id() + " " + o.result()).toList());
+            if (handing.contains(c.id())) {
+                throw new Handover.Failed("database gone", null);
+            }
+        };
+        List<SendOutcome> out = modem.channel().send(List.of(a, invalid, b, c, d), handover);
+        assertThat(out).extracting(SendOutcome::result)
+                .containsExactly(Result.SENT, Result.FAILED, Result.SENT, Result.NOT_SENT, Result.NOT_SENT);
+        // each mark comes just before its SMS is written and stores what was answered since the last one
+        assertThat(marks).containsExactly("[" + a.id() + "] after 0 sent, storing []",
+                "[" + b.id() + "] after 1 sent, storing [" + a.id() + " SENT, " + invalid.id() + " FAILED]",
+                "[" + c.id() + "] after 2 sent, storing [" + b.id() + " SENT]"); // and no more once a mark failed
+        assertThat(out.get(3).error()).contains("not handed over", "database gone");
+        assertThat(out.get(4).error()).contains("not handed over");
+        assertThat(emulator.sent).extracting(ModemEmulator.Sent::text).containsExactly("one", "two");
+
+        // the last outcome is stored when the batch ends, not left for the dispatcher's store
+        marks.clear();
+        OutgoingSms e = sms("+4520000047", "last of its batch");
+        assertThat(modem.channel().send(List.of(e), handover)).extracting(SendOutcome::result).containsExactly(Result.SENT);
+        assertThat(marks).containsExactly("[" + e.id() + "] after 2 sent, storing []",
+                "[] after 3 sent, storing [" + e.id() + " SENT]");
+    }
+
+    @Test
+    void unsolicitedLinesBeforeTheCmgrAnswerLoseNoSms() {
+        send(sms("+4520000015", "connect"));
+        for (String urc : List.of("+CSQ: 17,99", "^RSSI:17", "RING", "+CREG: 1")) {
+            emulator.urcBeforeAnswerTo("AT+CMGR=", urc);
+            emulator.deliver("+4520000095", "after " + urc);
+            await().atMost(Duration.ofSeconds(10)).until(() -> inboundTexts().contains("after " + urc));
+        }
+        assertThat(jdbc.query("select count(*) from inbound_sms where sender = 'unknown'", rs -> rs.getLong(1)))
+                .containsExactly(0L);
+        await().atMost(Duration.ofSeconds(5)).until(() -> emulator.storedOnSim() == 0);
+    }
+
+    @Test
+    void anUnreadablePduIsStoredOnceAndLeftOnTheSim() throws Exception {
+        send(sms("+4520000016", "connect"));
+        int slot = emulator.store("07FFFF");
+        emulator.urc("+CMTI: \"SM\"," + slot);
+        await().atMost(Duration.ofSeconds(10)).until(() -> unreadable() == 1);
+        modem.connection().call(at -> {
+            modem.inbox().sweep(at); // runs after the +CMTI's read, on the same thread
+            return null;
+        });
+        assertThat(unreadable()).isEqualTo(1);
+        assertThat(emulator.storedOnSim()).isEqualTo(1);
+        assertThat(emulator.commands).noneMatch(c -> c.startsWith("AT+CMGD"));
+    }
+
+    private long unreadable() {
+        return jdbc.query("select count(*) from inbound_sms where sender = 'unknown' and text like '[unreadable PDU:%07FFFF'",
+                rs -> rs.getLong(1)).get(0);
+    }
+
+    @Test
+    void anSmsWhoseStatusReportNeverComesEndsAsNoReport() {
+        MutableClock clock = new MutableClock(Instant.now());
+        restart(Optional.empty(), clock);
+        jdbc.update("insert into tenant (id, name, created_at) values ('t', 't', ?)", clock.instant());
+        OutgoingSms reported = sentSms(9001, "+4520000051", "reported", clock);
+        emulator.autoStatusReport = false;
+        OutgoingSms unreported = sentSms(9002, "+4520000052", "no report comes", clock);
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(reported.id()).equals("DELIVERED"));
+
+        clock.advance(Duration.ofHours(47));
+        assertThat(modem.expireReports()).isZero();
+        assertThat(status(unreported.id())).isEqualTo("SENT");
+        clock.advance(Duration.ofHours(2));
+        assertThat(modem.expireReports()).isEqualTo(1);
+        assertThat(status(unreported.id())).isEqualTo("NO_REPORT");
+        assertThat(jdbc.query("select error from sms where id = ?", rs -> rs.getString(1), unreported.id()))
+                .containsExactly("sent, but no status report came within 48h (report-timeout of modem gsm1)");
+        assertThat(jdbc.query("select count(*) from modem_submit where sms_id = ?", rs -> rs.getLong(1), unreported.id()))
+                .containsExactly(0L);
+        assertThat(status(reported.id())).isEqualTo("DELIVERED");
+        assertThat(modem.expireReports()).isZero();
+    }
+
+    /** An outbox row in SENT for an SMS the modem sent, as the dispatcher would leave it. */
+    private OutgoingSms sentSms(long id, String to, String text, Clock clock) {
+        jdbc.update("insert into sms (id, tenant_id, recipient, text, encoding, segments, status, priority, channel, "
+                + "next_attempt_at, created_at) values (?, 't', ?, ?, 'GSM7', 1, 'SENDING', 1, 'gsm1', ?, ?)", id, to, text,
+                clock.instant(), clock.instant());
+        OutgoingSms sms = new OutgoingSms(id, "t", to, SmsText.of(text), 1);
+        assertThat(send(sms)).extracting(SendOutcome::result).containsExactly(Result.SENT);
+        jdbc.update("update sms set status = 'SENT', sent_at = ? where id = ?", clock.instant(), id);
+        return sms;
+    }
+
+    private String status(long smsId) {
+        new ModemStore(jdbc, Clock.systemUTC()).applyReports("gsm1"); // as the modem's tick does
+        return jdbc.query("select status from sms where id = ?", rs -> rs.getString(1), smsId).get(0);
+    }
+
+    @Test
+    void aPinTheSimRefusedIsNeverSentAgainAlsoAfterARestart() {
+        emulator.pin = "1234";
+        MutableClock clock = new MutableClock(Instant.now());
+        restart(Optional.of("4321"), clock);
+        assertThat(send(sms("+4520000030", "no PIN, no SMS"))).extracting(SendOutcome::result).doesNotContain(Result.SENT);
+        ticks(5, clock);
+        assertThat(emulator.pinAttempts).hasValue(1);
+        assertThat(emulator.simLocked()).isFalse();
+        ModemConnection.Status status = modem.connection().status();
+        assertThat(status.state()).isEqualTo(ModemConnection.State.SIM_BLOCKED);
+        assertThat(status.lastError()).contains("refused the configured PIN (+CME ERROR: 16 (incorrect password))",
+                "not sent again", "hermod.modem.devices[..].pin of modem gsm1", "restart").doesNotContain("4321");
+        HealthCheck.Result health = health();
+        assertThat(health.getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(health.getMessage()).hasValueSatisfying(m -> assertThat(m).contains("modem gsm1", "SIM_BLOCKED",
+                "Set the right hermod.modem.devices[..].pin").doesNotContain("4321"));
+
+        restart(Optional.of("4321"), clock); // the same wrong PIN: not sent
+        send(sms("+4520000031", "still no PIN"));
+        ticks(3, clock);
+        assertThat(emulator.pinAttempts).hasValue(1);
+        assertThat(modem.connection().status().state()).isEqualTo(ModemConnection.State.SIM_BLOCKED);
+        assertThat(modem.connection().status().lastError()).contains("refused the configured PIN before");
+
+        restart(Optional.of("1234"), clock); // the right one: sent once, and the modem works
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            clock.advance(Duration.ofMinutes(10));
+            return send(sms("+4520000032", "right PIN")).get(0).result() == Result.SENT;
+        });
+        assertThat(emulator.pinAttempts).hasValue(2);
+    }
+
+    @Test
+    void aSimThatAsksForItsPukIsLeftAlone() {
+        emulator.pin = "1234";
+        emulator.lockSim();
+        MutableClock clock = new MutableClock(Instant.now());
+        restart(Optional.of("1234"), clock);
+        assertThat(send(sms("+4520000033", "locked SIM"))).extracting(SendOutcome::result).doesNotContain(Result.SENT);
+        ticks(5, clock);
+        assertThat(emulator.pinAttempts).hasValue(0);
+        assertThat(emulator.commands).filteredOn("AT+CPIN?"::equals).hasSize(1); // no reconnects
+        assertThat(health().getMessage()).hasValueSatisfying(m -> assertThat(m).contains("modem gsm1", "SIM_BLOCKED",
+                "asks for its PUK", "Unlock it with the PUK"));
+    }
+
+    private HealthCheck.Result health() {
+        ModemHealthCheck check = new ModemHealthCheck(modem.connection());
+        check.setCamelContext(new DefaultCamelContext());
+        return check.call();
     }
 
     protected List<String> inboundTexts() {

@@ -50,7 +50,7 @@ class ModemManualIT {
             ModemSettings settings = new ModemSettings("manual", link, Optional.ofNullable(System.getProperty("modem.pin")),
                     Optional.empty(), 5, true, "2,1,0,1,0", Duration.ofSeconds(10), Duration.ofSeconds(10),
                     Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofMinutes(5),
-                    Duration.ofHours(24), "");
+                    Duration.ofHours(24), Duration.ofHours(48), "");
             try (Modem modem = new Modem(settings, new ModemStore(jdbc, Clock.systemUTC()), () -> inbound, Clock.systemUTC())) {
                 List<SendOutcome> out = modem.channel().send(List.of(
                         new OutgoingSms(1, "default", to, SmsText.of("Hermod manual test"), 1),

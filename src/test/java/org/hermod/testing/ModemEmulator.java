@@ -47,10 +47,14 @@ public final class ModemEmulator {
     public final ConcurrentLinkedDeque<Integer> cmsErrors = new ConcurrentLinkedDeque<>();
     public volatile long promptDelayMillis;
     public volatile String urcInNextAnswer;
+    private final Map<String, String> urcBefore = new java.util.concurrent.ConcurrentHashMap<>();
     public volatile boolean autoStatusReport = true;
     public volatile int reportStatus = 0;
     public volatile boolean silent;
+    /** The SIM's PIN; null: none asked. Like a real SIM it asks for its PUK after three wrong ones. */
     public volatile String pin;
+    /** Every AT+CPIN=&lt;pin&gt; received. */
+    public final AtomicInteger pinAttempts = new AtomicInteger();
     public volatile int creg = 1;
     public volatile int csq = 21;
     public final AtomicInteger bytesIn = new AtomicInteger();
@@ -59,12 +63,14 @@ public final class ModemEmulator {
     private final Map<Integer, String> sim = new TreeMap<>();
     private final Object writeLock = new Object();
     private final AtomicInteger pdusUntilDrop = new AtomicInteger(-1);
+    private volatile PduFault pduFault = PduFault.SWALLOW_AND_DROP;
     private final AtomicInteger nextConcatRef = new AtomicInteger(100);
     private volatile int bytesPerSecond;
     private volatile OutputStream out;
     private volatile Closeable link;
     private boolean echo = true;
     private boolean pinEntered;
+    private volatile int pinTriesLeft = 3;
     private int mr;
     private long nextWriteNanos;
     private long nextReadNanos;
@@ -75,13 +81,39 @@ public final class ModemEmulator {
         return this;
     }
 
+    /** What goes wrong with the PDU {@link #dropOnPdu} and friends name. */
+    private enum PduFault { SWALLOW_AND_DROP, SEND_AND_DROP, SEND_AND_FALL_SILENT }
+
     /** The {@code n}th PDU from now (1 = the next) is swallowed and the link closed before any answer. */
     public void dropOnPdu(int n) {
+        pduFault = PduFault.SWALLOW_AND_DROP;
+        pdusUntilDrop.set(n);
+    }
+
+    /** The {@code n}th PDU from now is sent (it is in {@link #sent}), then the link closed before the answer. */
+    public void sendThenDropOnPdu(int n) {
+        pduFault = PduFault.SEND_AND_DROP;
+        pdusUntilDrop.set(n);
+    }
+
+    /** The {@code n}th PDU from now is sent, then the modem answers nothing until {@link #silent} is cleared. */
+    public void sendThenFallSilentOnPdu(int n) {
+        pduFault = PduFault.SEND_AND_FALL_SILENT;
         pdusUntilDrop.set(n);
     }
 
     public boolean connected() {
         return out != null;
+    }
+
+    /** Three wrong PINs were entered: the SIM wants its PUK. */
+    public boolean simLocked() {
+        return pinTriesLeft <= 0;
+    }
+
+    /** Locks the SIM as three wrong PINs would. */
+    public void lockSim() {
+        pinTriesLeft = 0;
     }
 
     public synchronized int storedOnSim() {
@@ -133,6 +165,14 @@ public final class ModemEmulator {
         int slot = sim.isEmpty() ? 0 : ((TreeMap<Integer, String>) sim).lastKey() + 1;
         sim.put(slot, pdu);
         return slot;
+    }
+
+    /**
+     * The next command starting with {@code commandPrefix} gets {@code urc} before its answer's first line (after the
+     * echo), as modems interleave {@code +CSQ:} or {@code ^RSSI:} reports.
+     */
+    public void urcBeforeAnswerTo(String commandPrefix, String urc) {
+        urcBefore.put(commandPrefix.toUpperCase(), urc);
     }
 
     /** Sends an unsolicited code now, if a link is up. */
@@ -214,6 +254,7 @@ public final class ModemEmulator {
 
     private void command(String c) {
         String upper = c.toUpperCase();
+        urcBefore.keySet().stream().filter(upper::startsWith).findFirst().map(urcBefore::remove).ifPresent(this::urc);
         if (upper.equals("AT")) {
             answer("OK");
         } else if (upper.equals("ATE0")) {
@@ -225,10 +266,14 @@ public final class ModemEmulator {
         } else if (upper.startsWith("AT+CMEE=") || upper.equals("AT+CMGF=0") || upper.startsWith("AT+CNMI=")) {
             answer("OK");
         } else if (upper.equals("AT+CPIN?")) {
-            answer(pin != null && !pinEntered ? "+CPIN: SIM PIN" : "+CPIN: READY", "OK");
+            answer(pin == null || pinEntered ? "+CPIN: READY" : simLocked() ? "+CPIN: SIM PUK" : "+CPIN: SIM PIN", "OK");
         } else if (upper.startsWith("AT+CPIN=")) {
-            boolean right = c.substring(8).replace("\"", "").equals(pin);
+            pinAttempts.incrementAndGet();
+            boolean right = !simLocked() && c.substring(8).replace("\"", "").equals(pin);
             pinEntered |= right;
+            if (!right && !simLocked()) {
+                pinTriesLeft--;
+            }
             answer(right ? "OK" : "+CME ERROR: 16");
         } else if (upper.equals("AT+CREG?")) {
             answer("+CREG: 0," + creg, "OK");
@@ -272,8 +317,12 @@ public final class ModemEmulator {
 
     /** Returns false when the link was dropped on this PDU. */
     private boolean submitted(String pdu, int expectedLength) {
+        PduFault fault = null;
         if (pdusUntilDrop.get() > 0 && pdusUntilDrop.decrementAndGet() == 0) {
             pdusUntilDrop.set(-1);
+            fault = pduFault;
+        }
+        if (fault == PduFault.SWALLOW_AND_DROP) {
             drop();
             return false;
         }
@@ -302,6 +351,14 @@ public final class ModemEmulator {
         Deliver decoded = Pdu.parseDeliver(asDeliver(pdu, OffsetDateTime.now(ZoneOffset.UTC).withNano(0)));
         boolean report = (first & 0x20) != 0;
         sent.add(new Sent(pdu, decoded.originator(), decoded.text(), decoded.alphabet(), decoded.concat(), reference, report));
+        if (fault == PduFault.SEND_AND_DROP) {
+            drop();
+            return false;
+        }
+        if (fault == PduFault.SEND_AND_FALL_SILENT) {
+            silent = true;
+            return true;
+        }
         answer("+CMGS: " + reference, "OK");
         if (report && autoStatusReport) {
             String status = statusReport(pdu, reference, reportStatus);
