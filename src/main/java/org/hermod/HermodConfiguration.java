@@ -32,6 +32,7 @@ import org.hermod.config.Settings;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.hermod.db.Database;
 import org.hermod.db.DatabaseHealthCheck;
+import org.hermod.outbox.ChannelHealthCheck;
 import org.hermod.db.Jdbc;
 import org.hermod.directory.Directory;
 import org.hermod.inbound.Inbound;
@@ -218,6 +219,13 @@ public final class HermodConfiguration implements CamelConfiguration {
                     if (health != null) {
                         check.setCamelContext(ctx);
                         health.register(check);
+                        for (SmsChannel channel : channels.values()) {
+                            ChannelHealthCheck channelCheck = new ChannelHealthCheck(channel, dispatcher.health());
+                            channelCheck.setCamelContext(ctx);
+                            if (!health.register(channelCheck)) {
+                                throw new IllegalStateException("health check " + channelCheck.getId() + " not registered");
+                            }
+                        }
                     }
                     SisRoutes.install(ctx, sisImports);
                     for (LdapImportSettings l : ldapImports) {

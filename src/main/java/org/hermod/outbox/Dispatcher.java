@@ -47,6 +47,7 @@ public final class Dispatcher {
     private final OutboxMetrics metrics;
     private final String instanceId;
     private final List<SentListener> sentListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final ChannelHealth health = new ChannelHealth();
 
     /** Told which SMS were just stored as SENT (delivery reports that arrived early are applied then). */
     public interface SentListener {
@@ -62,6 +63,11 @@ public final class Dispatcher {
         this.channels = channels;
         this.metrics = metrics;
         this.instanceId = instanceId;
+    }
+
+    /** How each channel's recent batches went, for its health check. */
+    public ChannelHealth health() {
+        return health;
     }
 
     public void addSentListener(SentListener listener) {
@@ -86,15 +92,39 @@ public final class Dispatcher {
         Map<String, Tenant> tenantSettings = tenants.all();
         int handled = 0;
         long started = System.nanoTime();
+        Run run = new Run();
         while (channel.ready()) { // checked before every batch: a link lost mid-broadcast leaves the rest queued
             String token = instanceId + "-" + CLAIMS.incrementAndGet();
             List<Claimed> batch = claim(channelName, onlyTenants, token, Math.min(settings.batchSize(), channel.maxBatch()));
             if (batch.isEmpty()) {
                 break;
             }
-            handled += process(channel, batch, token, tenantSettings, handled, started);
+            handled += process(channel, batch, token, tenantSettings, handled, started, run);
+        }
+        if (run.transientFailures > 0 && run.answered == 0) {
+            // an outage: fail the job run so it is in the error log and the job's statistics (and mailed once)
+            throw new ChannelOutage("Channel " + channelName + ": none of " + run.transientFailures + " SMS could be "
+                    + "sent in this run; they are retried with backoff. Last error: " + run.lastError);
+        }
+        if (run.transientFailures > 0) {
+            LOG.warn("Channel {}: {} SMS not sent this time, retried with backoff ({} went through); last error: {}",
+                    channelName, run.transientFailures, run.answered, run.lastError);
         }
         return handled;
+    }
+
+    /** What one dispatch run saw: SMS the channel answered (sent or refused for good) and transient failures. */
+    private static final class Run {
+        int answered;
+        int transientFailures;
+        String lastError;
+    }
+
+    /** A dispatch run in which the channel sent nothing and only failed for transient reasons. */
+    public static final class ChannelOutage extends RuntimeException {
+        ChannelOutage(String message) {
+            super(message);
+        }
     }
 
     private record Claimed(long id, String tenant, String recipient, String text, int priority, Instant createdAt,
@@ -137,7 +167,7 @@ public final class Dispatcher {
     }
 
     private int process(SmsChannel channel, List<Claimed> batch, String token, Map<String, Tenant> tenantSettings,
-                        int handledBefore, long startedNanos) {
+                        int handledBefore, long startedNanos, Run run) {
         Instant now = clock.instant();
         Instant oldest = now.minus(settings.maxAge());
         List<Update> updates = new ArrayList<>(batch.size());
@@ -162,6 +192,8 @@ public final class Dispatcher {
         throttle(handledBefore + toSend.size(), startedNanos);
         int sent = 0;
         int failed = 0;
+        int answered = 0;
+        int transientFailures = 0;
         List<Long> sentIds = new ArrayList<>();
         for (SendOutcome outcome : sendSafely(channel, toSend, handover(token, byId, now))) {
             Update update = update(outcome, byId.get(outcome.id()), now);
@@ -172,7 +204,18 @@ public final class Dispatcher {
             } else if (update.status() == SmsStatus.FAILED) {
                 failed++;
             }
+            switch (outcome.result()) {
+                case SENT, FAILED -> answered++;
+                case RETRY, IN_DOUBT -> {
+                    transientFailures++;
+                    run.lastError = outcome.error();
+                }
+                case NOT_SENT -> { }
+            }
         }
+        run.answered += answered;
+        run.transientFailures += transientFailures;
+        health.batch(channel.name(), answered, transientFailures, run.lastError, now);
         store(updates, token);
         for (SentListener listener : sentListeners) {
             try {

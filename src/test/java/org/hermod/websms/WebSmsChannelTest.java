@@ -103,6 +103,36 @@ class WebSmsChannelTest {
         return "+45211" + String.format("%05d", next++);
     }
 
+    /** The {@code channel:websms} entry of /observe/health. */
+    private JsonNode channelHealth() {
+        Http.Response health = Http.anonymous(app.port()).get("/observe/health");
+        for (JsonNode c : health.json().get("checks")) {
+            if (c.get("name").asText().equals("channel:websms")) {
+                return c;
+            }
+        }
+        throw new AssertionError("no channel:websms in " + health.raw());
+    }
+
+    @Test
+    void anOutageShowsInTheErrorLogTheJobStatisticsAndHealthUntilItEnds() {
+        answer = body -> new Answer(503, "{}");
+        long errorsBefore = admin.get("/api/jobs/outbox-dispatch-websms").json().get("errorCount").asLong();
+        String to = number();
+        send(to, "Udfald");
+        await().atMost(Duration.ofSeconds(15)).until(() -> admin.get("/api/errors?max=50").raw()
+                .contains("Channel websms: none of"));
+        assertThat(admin.get("/api/jobs/outbox-dispatch-websms").json().get("errorCount").asLong())
+                .as("the outage counts as job errors").isGreaterThan(errorsBefore);
+        JsonNode down = channelHealth();
+        assertThat(down.get("status").asText()).as(down.toString()).isEqualTo("DOWN");
+        assertThat(down.toString()).contains("has sent nothing since").contains("503");
+
+        answer = body -> status(2000, "OK", "t-" + body.get("clientMessageId").asText());
+        awaitStatus(to, "SENT");
+        await().atMost(Duration.ofSeconds(10)).until(() -> channelHealth().get("status").asText().equals("UP"));
+    }
+
     private void send(String to, String text) {
         Http.Response r = admin.post("/api/sms", """
                 {"tenant": "default", "channel": "websms", "to": ["%s"], "text": "%s"}""".formatted(to, text));
