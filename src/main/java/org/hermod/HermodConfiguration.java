@@ -84,7 +84,8 @@ public final class HermodConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) {
         logConfiguration(context);
         Registry registry = context.getRegistry();
-        Settings settings = new Settings(key -> context.getPropertiesComponent().resolveProperty(key));
+        Settings settings = Settings.withEnvironment(key -> context.getPropertiesComponent().resolveProperty(key),
+                System.getenv());
         Clock clock = Optional.ofNullable(registry.lookupByNameAndType("clock", Clock.class)).orElse(Clock.systemUTC());
         String instanceId = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
 
