@@ -192,7 +192,8 @@ public final class HermodConfiguration implements CamelConfiguration {
         registry.bind("apiErrors", new ApiErrors(errorLog));
         registry.bind("smsApi", new SmsApi(users, outbox));
         registry.bind("jobsApi", new JobsApi(users, jobs, errorLog));
-        registry.bind("adminApi", new AdminApi(users, prefixes, jdbc, tenants, new Directory(jdbc, clock)));
+        registry.bind("adminApi", new AdminApi(users, prefixes, jdbc, tenants, new Directory(jdbc, clock,
+                () -> prefixes.mobileNormaliser(defaultCountryCode))));
         List<SisImportSettings> sisImports = SisImportSettings.all(settings);
         SisImporter sisImporter = new SisImporter(jdbc, clock, tenants, prefixes,
                 settings.string("hermod.outbox.default-country-code"), sisImports,

@@ -177,6 +177,39 @@ class PasswordResetTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> channel.received.size() == 3);
     }
 
+    /**
+     * A user created through {@code POST /api/directory/users} can reset by SMS; after her mobile is changed through
+     * the API, the old number is refused (it is no longer hers) and the new one works.
+     */
+    @Test
+    void theDirectoryApiKeepsTheNumberTheResetLooksUp() throws Exception {
+        Http admin = app.admin();
+        String user = "{\"tenant\":\"default\",\"users\":[{\"sisId\":\"api-1\",\"account\":\"fia\",\"mobile\":\"%s\"}]}";
+        assertThat(admin.post("/api/directory/users", user.formatted("+45 20 11 22 77")).status()).isEqualTo(200);
+        assertThat(callback("api-a", "4520112277", "PASSWORD")).isEqualTo(200);
+        assertThat(audit()).last().asString().startsWith("SENT +45*****277 " + userId("api-1"));
+
+        assertThat(admin.post("/api/directory/users", user.formatted("0045 20 11 22 78")).status()).isEqualTo(200);
+        assertThat(app.jdbc().query("select mobile_norm from dir_user where sis_id = 'api-1'", rs -> rs.getString(1)))
+                .containsExactly("+4520112278");
+        assertThat(callback("api-b", "4520112277", "PASSWORD")).isEqualTo(200);
+        assertThat(audit()).last().asString().isEqualTo("REFUSED +45*****277 - unknown number");
+        assertThat(callback("api-c", "+4520112278", "PASSWORD")).isEqualTo(200);
+        assertThat(audit()).last().asString().startsWith("SENT +45*****278 " + userId("api-1"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> channel.received.size() == 2);
+        assertThat(channel.received).extracting(s -> s.recipient()).containsExactly("+4520112277", "+4520112278");
+    }
+
+    /** An inbound SMS as websms.com posts it to the callback: the HTTP status. */
+    private int callback(String messageId, String sender, String text) throws Exception {
+        String body = "{\"messageType\":\"text\",\"messageId\":\"" + messageId + "\",\"senderAddress\":\""
+                + sender.replace("+", "") + "\",\"recipientAddress\":\"4512345678\",\"textMessageContent\":\"" + text + "\"}";
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + app.port() + "/websms/web/callback?secret=" + CALLBACK_SECRET))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     @Test
     void aResentResetCarriesANewPasswordInTheResetTextWithItsPriorityAndIsAudited() {
         sms("+4520112201", "PASSWORD");
