@@ -85,7 +85,8 @@ public final class HermodConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) {
         logConfiguration(context);
         Registry registry = context.getRegistry();
-        Settings settings = new Settings(key -> context.getPropertiesComponent().resolveProperty(key));
+        Settings settings = Settings.withEnvironment(key -> context.getPropertiesComponent().resolveProperty(key),
+                System.getenv());
         Clock clock = Optional.ofNullable(registry.lookupByNameAndType("clock", Clock.class)).orElse(Clock.systemUTC());
         String instanceId = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -192,7 +193,8 @@ public final class HermodConfiguration implements CamelConfiguration {
         registry.bind("apiErrors", new ApiErrors(errorLog));
         registry.bind("smsApi", new SmsApi(users, outbox));
         registry.bind("jobsApi", new JobsApi(users, jobs, errorLog));
-        registry.bind("adminApi", new AdminApi(users, prefixes, jdbc, tenants, new Directory(jdbc, clock)));
+        registry.bind("adminApi", new AdminApi(users, prefixes, jdbc, tenants, new Directory(jdbc, clock,
+                () -> prefixes.mobileNormaliser(defaultCountryCode))));
         List<SisImportSettings> sisImports = SisImportSettings.all(settings);
         SisImporter sisImporter = new SisImporter(jdbc, clock, tenants, prefixes,
                 settings.string("hermod.outbox.default-country-code"), sisImports,

@@ -5,6 +5,8 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -13,8 +15,11 @@ import java.util.regex.Pattern;
 /**
  * Typed access to Hermod's namespaced configuration ({@code hermod.*}).
  * Values come from Camel's properties component, so environment variables override
- * ({@code HERMOD_OUTBOX_MAX_AGE} overrides {@code hermod.outbox.max-age}). A missing required key
- * or an unparsable value fails with a {@link ConfigException} that names the key.
+ * ({@code HERMOD_OUTBOX_MAX_AGE} overrides {@code hermod.outbox.max-age}). Camel's mapping turns {@code .} and
+ * {@code -} into {@code _} but leaves {@code [0]} as it is, which no shell can name: {@link #withEnvironment} maps
+ * indexed keys too ({@code hermod.websms.channels[0].callback-secret} is
+ * {@code HERMOD_WEBSMS_CHANNELS_0__CALLBACK_SECRET}). A missing required key or an unparsable value fails with a
+ * {@link ConfigException} that names the key.
  */
 public final class Settings {
 
@@ -24,6 +29,20 @@ public final class Settings {
 
     public Settings(Function<String, Optional<String>> source) {
         this.source = source;
+    }
+
+    /**
+     * Settings from {@code properties} (Camel's, which already maps plain keys to the environment), where an indexed
+     * key's environment variable ({@link #environmentVariable}) overrides, as a plain key's does in Camel.
+     */
+    public static Settings withEnvironment(Function<String, Optional<String>> properties, Map<String, String> environment) {
+        return new Settings(key -> key.indexOf('[') < 0 ? properties.apply(key)
+                : Optional.ofNullable(environment.get(environmentVariable(key))).or(() -> properties.apply(key)));
+    }
+
+    /** {@code hermod.modem.devices[0].tcp.host} → {@code HERMOD_MODEM_DEVICES_0__TCP_HOST}: {@code . - [ ]} become {@code _}. */
+    public static String environmentVariable(String key) {
+        return key.toUpperCase(Locale.ROOT).replaceAll("[.\\-\\[\\]]", "_");
     }
 
     public Optional<String> optional(String key) {

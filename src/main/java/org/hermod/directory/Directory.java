@@ -3,6 +3,8 @@ package org.hermod.directory;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.hermod.Problem;
 import org.hermod.db.Jdbc;
 
@@ -18,25 +20,37 @@ public final class Directory {
 
     private final Jdbc jdbc;
     private final Clock clock;
+    private final Supplier<Function<String, String>> mobileNormaliser;
 
-    public Directory(Jdbc jdbc, Clock clock) {
+    /**
+     * @param mobileNormaliser the rule for {@code mobile_norm} as it is at the time of a save
+     *                         ({@code MobilePrefixes.mobileNormaliser}, the same as the imports')
+     */
+    public Directory(Jdbc jdbc, Clock clock, Supplier<Function<String, String>> mobileNormaliser) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.mobileNormaliser = mobileNormaliser;
     }
 
-    /** Inserts or updates users by SIS id, all in one transaction. */
+    /**
+     * Inserts or updates users by SIS id, all in one transaction. {@code mobile_norm} is computed from the mobile on
+     * every write, so a changed number takes the old one's place for the SMS password reset at once.
+     */
     public void saveUsers(String tenant, String source, List<User> users) {
+        Function<String, String> normalise = mobileNormaliser.get();
         jdbc.tx(c -> {
             for (User u : users) {
+                String norm = normalise.apply(u.mobile());
                 int n = Jdbc.update(c, "update dir_user set account = ?, given_name = ?, family_name = ?, role = ?, "
-                        + "mobile = ?, email = ?, start_date = ?, end_date = ?, source = ?, last_seen_at = ? "
+                        + "mobile = ?, mobile_norm = ?, email = ?, start_date = ?, end_date = ?, source = ?, last_seen_at = ? "
                         + "where tenant_id = ? and sis_id = ?", u.account(), u.givenName(), u.familyName(), u.role(),
-                        u.mobile(), u.email(), u.startDate(), u.endDate(), source, clock.instant(), tenant, u.sisId());
+                        u.mobile(), norm, u.email(), u.startDate(), u.endDate(), source, clock.instant(), tenant, u.sisId());
                 if (n == 0) {
                     Jdbc.update(c, "insert into dir_user (tenant_id, sis_id, account, given_name, family_name, role, "
-                            + "mobile, email, start_date, end_date, source, last_seen_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                            + "?, ?, ?)", tenant, u.sisId(), u.account(), u.givenName(), u.familyName(), u.role(),
-                            u.mobile(), u.email(), u.startDate(), u.endDate(), source, clock.instant());
+                            + "mobile, mobile_norm, email, start_date, end_date, source, last_seen_at) "
+                            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tenant, u.sisId(), u.account(), u.givenName(),
+                            u.familyName(), u.role(), u.mobile(), norm, u.email(), u.startDate(), u.endDate(), source,
+                            clock.instant());
                 }
             }
             return null;

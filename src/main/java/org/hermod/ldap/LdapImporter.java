@@ -34,7 +34,6 @@ import java.util.function.Function;
 import org.hermod.db.Jdbc;
 import org.hermod.ldap.LdapGroupMap.LdapGroup;
 import org.hermod.outbox.MobilePrefixes;
-import org.hermod.outbox.PhoneNumbers;
 import org.hermod.sis.DirectoryWriter;
 import org.hermod.sis.ImportLog;
 import org.hermod.sis.Origin;
@@ -386,13 +385,6 @@ public final class LdapImporter {
     }
 
     private Function<String, String> mobileNormaliser() {
-        PhoneNumbers numbers = prefixes.phoneNumbers(defaultCountryCode);
-        return raw -> {
-            try {
-                return numbers.normalise(raw);
-            } catch (PhoneNumbers.InvalidNumber e) {
-                return null;
-            }
-        };
+        return prefixes.mobileNormaliser(defaultCountryCode);
     }
 }

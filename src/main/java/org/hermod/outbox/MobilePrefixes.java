@@ -26,6 +26,25 @@ public final class MobilePrefixes {
         return new PhoneNumbers(defaultCountryCode, list().stream().map(Row::prefix).toList());
     }
 
+    /**
+     * The one rule for {@code dir_user.mobile_norm}, on every path that writes a user's mobile (SIS and LDAP imports,
+     * the directory API): the number in E.164 as the outbox sends to it, or null when it cannot receive SMS (then only
+     * {@code mobile} keeps it as written). The SMS password reset finds users by it. Prefixes as they are now.
+     */
+    public java.util.function.Function<String, String> mobileNormaliser(String defaultCountryCode) {
+        PhoneNumbers numbers = phoneNumbers(defaultCountryCode);
+        return raw -> {
+            if (raw == null || raw.isBlank()) {
+                return null;
+            }
+            try {
+                return numbers.normalise(raw);
+            } catch (PhoneNumbers.InvalidNumber e) {
+                return null;
+            }
+        };
+    }
+
     public long add(PhoneNumbers.Prefix p, String description) {
         if (!p.prefix().matches("\\+\\d{2,12}")) {
             throw Problem.badRequest("prefix", "must be + followed by 2 to 12 digits, was '" + p.prefix() + "'");

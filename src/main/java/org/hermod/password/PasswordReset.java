@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * password, texted to the registered number (never to the sender string as received). Unknown numbers, ended users,
  * numbers of several active users, users without an account and attempts over the hourly limits get no SMS and no
  * answer. Every attempt is written to {@code password_reset} with the number masked (and its SHA-256 for the limit).
+ * The limits are counted and the password issued under the user's row lock, so they hold for simultaneous SMS.
  */
 public final class PasswordReset implements KeywordHandler {
 
@@ -103,22 +104,46 @@ public final class PasswordReset implements KeywordHandler {
             audit(now, masked, hash, user, "REFUSED", "the user has no account");
             return;
         }
-        if (jdbc.query("select count(*) from password_reset where user_id = ? and outcome = 'SENT' and at > ?",
-                rs -> rs.getLong(1), user.id(), hourAgo).get(0) >= maxPerHour) {
-            audit(now, masked, hash, user, "REFUSED", "rate limited: " + maxPerHour + " passwords sent to this user in an hour");
-            return;
-        }
         try {
-            jdbc.tx(c -> {
-                long request = passwords.get().issue(c, user, flow, REQUESTED_BY);
-                insertAudit(c, now, masked, hash, user, "SENT", "new password queued (request " + request + ")");
-                return null;
-            });
-            LOG.info("Password reset for user {} of tenant {} from {}: new password queued", user.sisId(), user.tenant(), masked);
+            TemporaryPasswords.Prepared prepared = passwords.get().prepare(user, flow);
+            String refused = jdbc.tx(c -> issueUnderLimits(c, now, masked, hash, prepared));
+            if (refused == null) {
+                LOG.info("Password reset for user {} of tenant {} from {}: new password queued", user.sisId(), user.tenant(),
+                        masked);
+            } else {
+                LOG.info("Password reset from {} refused: {}", masked, refused);
+            }
         } catch (RuntimeException e) {
             audit(now, masked, hash, user, "FAILED", "not reset: " + e.getMessage());
             LOG.warn("Password reset for user {} of tenant {} failed: {}", user.sisId(), user.tenant(), e.getMessage());
         }
+    }
+
+    /**
+     * Counts and issues in one transaction that holds the user's row lock, so simultaneous attempts for one user are
+     * counted one after the other (the count before the lock only spares unknown numbers a lock): the number's attempts
+     * and the user's passwords sent. Returns the reason when refused (audited), null when a password was queued.
+     */
+    private String issueUnderLimits(java.sql.Connection c, Instant now, String masked, String hash,
+                                    TemporaryPasswords.Prepared prepared) throws java.sql.SQLException {
+        TemporaryPasswords.User user = prepared.user();
+        Jdbc.query(c, "select id from dir_user where id = ? for update", rs -> rs.getLong(1), user.id());
+        Instant hourAgo = now.minusSeconds(3600);
+        String refused = null;
+        if (Jdbc.query(c, "select count(*) from password_reset where sender_hash = ? and at > ?", rs -> rs.getLong(1),
+                hash, hourAgo).get(0) >= maxPerHour) {
+            refused = "rate limited: more than " + maxPerHour + " attempts from this number in an hour";
+        } else if (Jdbc.query(c, "select count(*) from password_reset where user_id = ? and outcome = 'SENT' and at > ?",
+                rs -> rs.getLong(1), user.id(), hourAgo).get(0) >= maxPerHour) {
+            refused = "rate limited: " + maxPerHour + " passwords sent to this user in an hour";
+        }
+        if (refused != null) {
+            insertAudit(c, now, masked, hash, user, "REFUSED", refused);
+            return refused;
+        }
+        long request = passwords.get().issue(c, prepared, REQUESTED_BY);
+        insertAudit(c, now, masked, hash, user, "SENT", "new password queued (request " + request + ")");
+        return null;
     }
 
     /**

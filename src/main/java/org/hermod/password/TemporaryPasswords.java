@@ -54,13 +54,26 @@ public final class TemporaryPasswords implements Dispatcher.SentListener {
         this.loginUrl = loginUrl;
     }
 
+    /** A new password and its planned SMS to one user, not yet written anywhere. */
+    public record Prepared(User user, String password, Outbox.Plan plan) {
+    }
+
     /**
      * Issues a new password to {@code user} with the text of {@code flow} inside transaction {@code c} and returns the
      * SMS request id ({@code requestedBy} is its {@code requested_by}). Throws (and the caller's transaction rolls back)
      * when the user cannot get an SMS or the directory refuses.
      */
     public long issue(Connection c, User user, Flow flow, String requestedBy) throws SQLException {
-        String template = Jdbc.query(c, "select text from sms_template where tenant_id = ? and name = ?",
+        return issue(c, prepare(user, flow), requestedBy);
+    }
+
+    /**
+     * Draws the password and plans its SMS (the outbox reads the directory on a connection of its own): done before a
+     * transaction that holds locks, so that the transaction never waits for a second connection from the pool.
+     * Throws when the user cannot get an SMS.
+     */
+    public Prepared prepare(User user, Flow flow) {
+        String template = jdbc.query("select text from sms_template where tenant_id = ? and name = ?",
                 rs -> rs.getString(1), user.tenant(), flow.template()).stream().findFirst().orElse(flow.defaultText());
         String password = Passwords.random(length);
         String text = PasswordText.fill(template, user.account(), password, loginUrl, user.givenName());
@@ -70,6 +83,14 @@ public final class TemporaryPasswords implements Dispatcher.SentListener {
             throw new IllegalStateException("user " + user.sisId() + " has no valid mobile number"
                     + plan.skipped().stream().map(s -> " (" + s.reason() + ")").findFirst().orElse(""));
         }
+        return new Prepared(user, password, plan);
+    }
+
+    /** Queues a prepared password's SMS and sets the password, inside transaction {@code c}; returns the request id. */
+    public long issue(Connection c, Prepared prepared, String requestedBy) throws SQLException {
+        User user = prepared.user();
+        String password = prepared.password();
+        Outbox.Plan plan = prepared.plan();
         Instant now = clock.instant();
         long requestId = outbox.send(c, plan, requestedBy).requestId();
         Jdbc.update(c, "update sms_request set text = ? where id = ?", PasswordText.mask(plan.text().text(), password),

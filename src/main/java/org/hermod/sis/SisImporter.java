@@ -22,7 +22,6 @@ import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.hermod.db.Jdbc;
 import org.hermod.outbox.MobilePrefixes;
-import org.hermod.outbox.PhoneNumbers;
 import org.hermod.tenant.Tenants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -180,14 +179,7 @@ public final class SisImporter {
     }
 
     private Function<String, String> mobileNormaliser() {
-        PhoneNumbers numbers = prefixes.phoneNumbers(defaultCountryCode);
-        return raw -> {
-            try {
-                return numbers.normalise(raw);
-            } catch (PhoneNumbers.InvalidNumber e) {
-                return null;
-            }
-        };
+        return prefixes.mobileNormaliser(defaultCountryCode);
     }
 
     static String sha256(Path file) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.hermod.inbound.Inbound;
 import org.hermod.outbox.DeliveryReports;
 import org.slf4j.Logger;
@@ -20,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * websms.com's notification callbacks ({@code POST /websms/{channel}/callback?secret=…}, routes/websms.camel.yaml):
  * an incoming SMS ({@code messageType: text}) goes to {@link Inbound#received} keyed by its {@code messageId}; a
  * delivery report ({@code messageType: deliveryReport}) to {@link DeliveryReports} by its {@code transferId}. The
- * secret in the URL (or a {@code Bearer} header) must match the channel's {@code callback-secret}: missing → 401,
- * wrong → 403, and nothing is processed. Both paths are idempotent, so a repeated callback changes nothing.
+ * secret in the URL (or the request's own {@code Authorization: Bearer} header) must match the channel's
+ * {@code callback-secret}: missing → 401, wrong → 403, and nothing is processed. Both paths are idempotent, so a
+ * repeated callback changes nothing.
  */
 public final class WebSmsCallbacks {
 
@@ -44,7 +46,7 @@ public final class WebSmsCallbacks {
     public String handle(Exchange exchange) {
         String channel = exchange.getMessage().getHeader("channel", String.class);
         String secret = exchange.getMessage().getHeader("secret", String.class);
-        String authorization = exchange.getMessage().getHeader("Authorization", String.class);
+        String authorization = authorization(exchange);
         if (secret == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             secret = authorization.substring(7).trim();
         }
@@ -97,6 +99,15 @@ public final class WebSmsCallbacks {
             default -> LOG.info("websms {}: callback of type '{}' ignored", channel, type);
         }
         return respond(exchange, 200, 2000, "ok");
+    }
+
+    /**
+     * The request's own Authorization header: a message header of that name could be a query parameter
+     * ({@code ?Authorization=Bearer ...}), and the secret belongs in {@code ?secret=} or the real header only.
+     */
+    private static String authorization(Exchange exchange) {
+        HttpMessage http = exchange.getIn(HttpMessage.class);
+        return http == null || http.getRequest() == null ? null : http.getRequest().getHeader("Authorization");
     }
 
     private static String respond(Exchange exchange, int http, int statusCode, String message) {

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 class PasswordResetTest {
 
+    private static final String CALLBACK_SECRET = "callback-secret-0123456789";
+
     private HermodApp app;
     private Inbound inbound;
     private final AtomicInteger ids = new AtomicInteger();
@@ -45,6 +47,9 @@ class PasswordResetTest {
         app = HermodApp.on(database()).bean("clock", clock).bean("scripted", channel)
                 .with("hermod.outbox.default-channel", "scripted")
                 .with("hermod.reset.text", "{account}: {password}")
+                .with("hermod.websms.channels[0].name", "web")
+                .with("hermod.websms.channels[0].token", "tok")
+                .with("hermod.websms.channels[0].callback-secret", CALLBACK_SECRET)
                 .start();
         inbound = app.camel().getRegistry().lookupByNameAndType("inbound", Inbound.class);
         user("u1", "anna", "+45 20 11 22 01", null);
@@ -130,6 +135,79 @@ class PasswordResetTest {
             assertThat(logged).doesNotContain(p);
         }
         assertThat(logged).contains("Password reset").doesNotContain("20112201");
+    }
+
+    /**
+     * Twelve simultaneous PASSWORD SMS from one number, as websms callbacks over HTTP: the limit (3 an hour) holds,
+     * three passwords are issued and the other nine attempts are refused and audited.
+     */
+    @Test
+    void simultaneousResetsFromOneNumberStayWithinTheLimit() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + app.port() + "/websms/web/callback?secret="
+                + CALLBACK_SECRET);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String body = "{\"messageType\":\"text\",\"messageId\":\"par-" + i + "\",\"senderAddress\":\"4520112201\","
+                        + "\"recipientAddress\":\"4512345678\",\"textMessageContent\":\"PASSWORD\"}";
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return client.send(java.net.http.HttpRequest.newBuilder(uri)
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                }));
+            }
+            go.countDown();
+            for (var answer : answers) {
+                assertThat(answer.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(audit()).as(String.join("\n", audit())).hasSize(12);
+        assertThat(audit()).as(String.join("\n", audit())).noneMatch(a -> a.startsWith("FAILED"));
+        assertThat(app.count("select count(*) from password_reset where outcome = 'SENT' and user_id = ?", userId("u1")))
+                .isEqualTo(3);
+        assertThat(app.count("select count(*) from password_reset where outcome = 'REFUSED' and reason like 'rate limited%'"))
+                .isEqualTo(9);
+        assertThat(app.count("select count(*) from sms_request where requested_by = 'password-reset'")).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> channel.received.size() == 3);
+    }
+
+    /**
+     * A user created through {@code POST /api/directory/users} can reset by SMS; after her mobile is changed through
+     * the API, the old number is refused (it is no longer hers) and the new one works.
+     */
+    @Test
+    void theDirectoryApiKeepsTheNumberTheResetLooksUp() throws Exception {
+        Http admin = app.admin();
+        String user = "{\"tenant\":\"default\",\"users\":[{\"sisId\":\"api-1\",\"account\":\"fia\",\"mobile\":\"%s\"}]}";
+        assertThat(admin.post("/api/directory/users", user.formatted("+45 20 11 22 77")).status()).isEqualTo(200);
+        assertThat(callback("api-a", "4520112277", "PASSWORD")).isEqualTo(200);
+        assertThat(audit()).last().asString().startsWith("SENT +45*****277 " + userId("api-1"));
+
+        assertThat(admin.post("/api/directory/users", user.formatted("0045 20 11 22 78")).status()).isEqualTo(200);
+        assertThat(app.jdbc().query("select mobile_norm from dir_user where sis_id = 'api-1'", rs -> rs.getString(1)))
+                .containsExactly("+4520112278");
+        assertThat(callback("api-b", "4520112277", "PASSWORD")).isEqualTo(200);
+        assertThat(audit()).last().asString().isEqualTo("REFUSED +45*****277 - unknown number");
+        assertThat(callback("api-c", "+4520112278", "PASSWORD")).isEqualTo(200);
+        assertThat(audit()).last().asString().startsWith("SENT +45*****278 " + userId("api-1"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> channel.received.size() == 2);
+        assertThat(channel.received).extracting(s -> s.recipient()).containsExactly("+4520112277", "+4520112278");
+    }
+
+    /** An inbound SMS as websms.com posts it to the callback: the HTTP status. */
+    private int callback(String messageId, String sender, String text) throws Exception {
+        String body = "{\"messageType\":\"text\",\"messageId\":\"" + messageId + "\",\"senderAddress\":\""
+                + sender.replace("+", "") + "\",\"recipientAddress\":\"4512345678\",\"textMessageContent\":\"" + text + "\"}";
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + app.port() + "/websms/web/callback?secret=" + CALLBACK_SECRET))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test
