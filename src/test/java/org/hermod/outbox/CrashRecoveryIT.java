@@ -3,25 +3,16 @@ package org.hermod.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.hermod.testing.HermodApp;
-import org.hermod.testing.Http;
 import org.hermod.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 
@@ -45,24 +36,22 @@ class CrashRecoveryIT {
         AtomicBoolean smsdRunning = new AtomicBoolean(true);
         Thread smsd = new Thread(() -> fakeSmsd(outgoing, spool.resolve("sent"), taken, smsdRunning), "fake-smsd");
 
-        Child first = startHermod(db, spool, "first");
-        awaitApi(first.port());
-        insertQueued(db, SMS);
+        CrashRig.Child first = startHermod(db, spool, "first");
+        CrashRig.insertQueued(db, SMS, "spool");
         smsd.start();
         await().atMost(Duration.ofSeconds(60)).until(() -> taken.size() >= 3_000);
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2))
-                .until(() -> count(db, "select count(*) from sms where status = 'SENDING'") > 0);
+                .until(() -> CrashRig.count(db, "select count(*) from sms where status = 'SENDING'") > 0);
         first.process().destroyForcibly(); // SIGKILL on Linux
         first.process().waitFor();
-        long inFlight = count(db, "select count(*) from sms where status = 'SENDING'");
-        long handedAtKill = count(db, "select count(*) from sms where status = 'SENDING' and handed");
-        long sentBeforeKill = count(db, "select count(*) from sms where status = 'SENT'");
+        long inFlight = CrashRig.count(db, "select count(*) from sms where status = 'SENDING'");
+        long handedAtKill = CrashRig.count(db, "select count(*) from sms where status = 'SENDING' and handed");
+        long sentBeforeKill = CrashRig.count(db, "select count(*) from sms where status = 'SENT'");
 
-        Child second = startHermod(db, spool, "second");
+        CrashRig.Child second = startHermod(db, spool, "second");
         try {
-            awaitApi(second.port());
             await().atMost(Duration.ofSeconds(90)).until(() ->
-                    count(db, "select count(*) from sms where status = 'SENT'") == SMS);
+                    CrashRig.count(db, "select count(*) from sms where status = 'SENT'") == SMS);
             await().atMost(Duration.ofSeconds(10)).until(() -> !hasSpoolFiles(outgoing));
         } finally {
             smsdRunning.set(false);
@@ -71,8 +60,8 @@ class CrashRecoveryIT {
             second.process().waitFor();
         }
         long duplicates = taken.values().stream().filter(n -> n > 1).mapToLong(n -> n - 1).sum();
-        long inDoubt = count(db, "select count(*) from sms_attempt where outcome = 'IN_DOUBT'");
-        long notHanded = count(db, "select count(*) from sms_attempt where error like 'claimed by a process%'");
+        long inDoubt = CrashRig.count(db, "select count(*) from sms_attempt where outcome = 'IN_DOUBT'");
+        long notHanded = CrashRig.count(db, "select count(*) from sms_attempt where error like 'claimed by a process%'");
         System.out.printf("kill -9: %d sent before the kill, %d in flight (SENDING), %d of them handed to the channel "
                 + "and recovered as in doubt, %d recovered as not handed over, %d duplicates delivered to smsd%n",
                 sentBeforeKill, inFlight, inDoubt, notHanded, duplicates);
@@ -87,56 +76,10 @@ class CrashRecoveryIT {
         assertThat(duplicates).as("duplicates bounded by the SMS handed to the channel").isLessThanOrEqualTo(handedAtKill);
     }
 
-    private record Child(Process process, int port) {
-    }
-
-    private static Child startHermod(String db, Path spool, String name) throws IOException {
-        int port = HermodApp.freePort();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "-Dhermod.db.url=" + db, "-Dhermod.db.user=postgres", "-Dhermod.api.port=" + port,
-                "-Dhermod.spool.dir=" + spool, "-Dhermod.admin.password=" + HermodApp.ADMIN_PASSWORD,
-                "-Dhermod.outbox.batch-size=" + BATCH, "-Dhermod.outbox.max-rate=1500",
-                "-Dhermod.outbox.poll-interval=50ms", "-Dhermod.outbox.claim-timeout=2s", "-Dhermod.outbox.lease-renewal=500ms",
-                "-Dhermod.jobs.outbox-housekeeping.schedule=* * * * * ?", "org.hermod.Hermod"));
-        File log = new File("target/crash-" + name + ".log");
-        return new Child(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start(), port);
-    }
-
-    private static void awaitApi(int port) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            try {
-                return Http.anonymous(port).get("/observe/health").status() == 200;
-            } catch (IllegalStateException notYet) {
-                return false;
-            }
-        });
-    }
-
-    private static void insertQueued(String db, int n) throws Exception {
-        try (Connection c = DriverManager.getConnection(db, "postgres", "")) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("insert into sms (tenant_id, recipient, text, encoding, segments,"
-                    + " status, priority, channel, next_attempt_at, created_at) values ('default', ?, 'Crash test', 'GSM7',"
-                    + " 1, 'QUEUED', 0, 'spool', ?, ?)")) {
-                var now = java.time.LocalDateTime.ofInstant(Instant.now(), java.time.ZoneOffset.UTC);
-                for (int i = 0; i < n; i++) {
-                    ps.setString(1, "+4523" + String.format("%06d", i));
-                    ps.setObject(2, now);
-                    ps.setObject(3, now);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            c.commit();
-        }
-    }
-
-    private static long count(String db, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(db, "postgres", ""); ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+    private static CrashRig.Child startHermod(String db, Path spool, String name) throws IOException {
+        return CrashRig.start(db, name, List.of("-Dhermod.spool.dir=" + spool, "-Dhermod.outbox.batch-size=" + BATCH,
+                "-Dhermod.outbox.max-rate=1500", "-Dhermod.outbox.poll-interval=50ms", "-Dhermod.outbox.claim-timeout=2s",
+                "-Dhermod.outbox.lease-renewal=500ms", "-Dhermod.jobs.outbox-housekeeping.schedule=* * * * * ?"));
     }
 
     /** Takes every complete file from outgoing/ as smsd would, counting how often each SMS arrived. */

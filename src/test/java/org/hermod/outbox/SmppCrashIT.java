@@ -3,22 +3,13 @@ package org.hermod.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
-import org.hermod.testing.HermodApp;
-import org.hermod.testing.Http;
 import org.hermod.testing.TestDatabases;
 import org.hermod.testing.TestSmsc;
 import org.junit.jupiter.api.Test;
@@ -43,10 +34,10 @@ class SmppCrashIT {
         String db = TestDatabases.postgres();
         try (TestSmsc smsc = new TestSmsc("school", "s3cretpw", 64)) {
             smsc.respond((submit, n) -> LockSupport.parkNanos(delayNanos));
-            Child a = start(db, smsc, "a"); // migrates the empty database
-            Child b = start(db, smsc, "b");
-            insertQueued(db, SMS);
-            List<Child> children = new ArrayList<>(List.of(a, b));
+            CrashRig.Child a = start(db, smsc, "a"); // migrates the empty database
+            CrashRig.Child b = start(db, smsc, "b");
+            CrashRig.insertQueued(db, SMS, "smpp1");
+            List<CrashRig.Child> children = new ArrayList<>(List.of(a, b));
             try {
                 // slow SMSC: a batch of 200 at 20 in flight and 250 ms a submit takes 2.5 s, past the 2 s claim timeout
                 await().atMost(Duration.ofSeconds(90)).until(() -> smsc.submitted().size() >= 300);
@@ -54,15 +45,15 @@ class SmppCrashIT {
                 delayNanos = Duration.ofMillis(2).toNanos();
                 long handedByA = killWhen(smsc, 2_000, a, db);
                 long handedByB = killWhen(smsc, 4_000, b, db);
-                Child c = start(db, smsc, "c");
+                CrashRig.Child c = start(db, smsc, "c");
                 children.add(c);
                 await().atMost(Duration.ofSeconds(120)).until(() ->
-                        count(db, "select count(*) from sms where status = 'SENT'") == SMS);
+                        CrashRig.count(db, "select count(*) from sms where status = 'SENT'") == SMS);
 
                 Map<String, Long> perRecipient = smsc.submitted().stream()
                         .collect(Collectors.groupingBy(TestSmsc.Submitted::destination, Collectors.counting()));
                 long duplicates = perRecipient.values().stream().mapToLong(n -> n - 1).sum();
-                long inDoubt = count(db, "select count(*) from sms_attempt where error like 'in doubt: handed%'");
+                long inDoubt = CrashRig.count(db, "select count(*) from sms_attempt where error like 'in doubt: handed%'");
                 System.out.printf("SMPP kill -9: A had %d SMS handed over at its kill, B %d; %d recovered as in doubt; "
                         + "%d submit_sm for %d recipients, %d duplicates%n", handedByA, handedByB, inDoubt,
                         smsc.submitted().size(), perRecipient.size(), duplicates);
@@ -75,7 +66,7 @@ class SmppCrashIT {
                 assertThat(duplicates).as("only SMS handed over at a kill can arrive twice")
                         .isLessThanOrEqualTo(handedByA + handedByB);
             } finally {
-                for (Child child : children) {
+                for (CrashRig.Child child : children) {
                     child.process().destroyForcibly();
                     child.process().waitFor();
                 }
@@ -84,66 +75,23 @@ class SmppCrashIT {
     }
 
     /** Kills {@code child} with SIGKILL once the SMSC has accepted {@code submits}; returns its SMS handed over then. */
-    private static long killWhen(TestSmsc smsc, int submits, Child child, String db) throws Exception {
+    private static long killWhen(TestSmsc smsc, int submits, CrashRig.Child child, String db) throws Exception {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(1))
                 .until(() -> smsc.submitted().size() >= submits);
         child.process().destroyForcibly();
         child.process().waitFor();
-        return count(db, "select count(*) from sms where status = 'SENDING' and handed and claim_owner like '"
+        return CrashRig.count(db, "select count(*) from sms where status = 'SENDING' and handed and claim_owner like '"
                 + child.process().pid() + "@%'");
     }
 
-    private record Child(Process process, int port) {
-    }
-
-    private static Child start(String db, TestSmsc smsc, String name) throws IOException {
-        int port = HermodApp.freePort();
+    private static CrashRig.Child start(String db, TestSmsc smsc, String name) throws IOException {
         String ch = "-Dhermod.smpp.channels[0].";
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-cp", System.getProperty("java.class.path"),
-                "-Dhermod.db.url=" + db, "-Dhermod.db.user=postgres", "-Dhermod.api.port=" + port,
-                "-Dhermod.admin.password=" + HermodApp.ADMIN_PASSWORD,
-                ch + "name=smpp1", ch + "host=127.0.0.1", ch + "port=" + smsc.port(), ch + "system-id=school",
-                ch + "password=s3cretpw", ch + "source-address=Skolen", ch + "binds=2", ch + "window=10",
-                ch + "delivery-receipts=false", "-Dhermod.outbox.default-channel=smpp1",
+        return CrashRig.start(db, "smpp-" + name, List.of(ch + "name=smpp1", ch + "host=127.0.0.1",
+                ch + "port=" + smsc.port(), ch + "system-id=school", ch + "password=s3cretpw", ch + "source-address=Skolen",
+                ch + "binds=2", ch + "window=10", ch + "delivery-receipts=false", "-Dhermod.outbox.default-channel=smpp1",
                 "-Dhermod.outbox.batch-size=" + BATCH, "-Dhermod.outbox.poll-interval=50ms",
                 "-Dhermod.outbox.claim-timeout=2s", "-Dhermod.outbox.lease-renewal=500ms",
-                "-Dhermod.jobs.outbox-housekeeping.schedule=* * * * * ?", "org.hermod.Hermod"));
-        File log = new File("target/smpp-crash-" + name + ".log");
-        Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            try {
-                return Http.anonymous(port).get("/observe/health").status() == 200;
-            } catch (IllegalStateException notYet) {
-                return false;
-            }
-        });
-        return new Child(process, port);
+                "-Dhermod.jobs.outbox-housekeeping.schedule=* * * * * ?"));
     }
 
-    private static void insertQueued(String db, int n) throws Exception {
-        try (Connection c = DriverManager.getConnection(db, "postgres", "")) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("insert into sms (tenant_id, recipient, text, encoding, segments,"
-                    + " status, priority, channel, next_attempt_at, created_at) values ('default', ?, 'Crash test', 'GSM7',"
-                    + " 1, 'QUEUED', 0, 'smpp1', ?, ?)")) {
-                var now = java.time.LocalDateTime.ofInstant(Instant.now(), java.time.ZoneOffset.UTC);
-                for (int i = 0; i < n; i++) {
-                    ps.setString(1, "+4523" + String.format("%06d", i));
-                    ps.setObject(2, now);
-                    ps.setObject(3, now);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            c.commit();
-        }
-    }
-
-    private static long count(String db, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(db, "postgres", ""); ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 }
