@@ -44,7 +44,7 @@ class IndexedEnvironmentIT {
                 "-Dhermod.websms.channels[0].token=tok",
                 "org.hermod.Hermod"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("hermod.log").toFile());
+                .redirectOutput(new File("target/indexed-env-hermod.log"));
         builder.environment().put("HERMOD_WEBSMS_CHANNELS_0__CALLBACK_SECRET", SECRET);
         builder.environment().put("HERMOD_ROUTES", new File("routes").getAbsolutePath());
         builder.environment().put("HERMOD_CONFIG", dir.resolve("none.properties").toString());
@@ -53,15 +53,20 @@ class IndexedEnvironmentIT {
             URI callback = URI.create("http://127.0.0.1:" + port + "/websms/web-env/callback?secret=" + SECRET);
             String text = "{\"messageType\":\"text\",\"messageId\":\"env-1\",\"senderAddress\":\"4521000009\","
                     + "\"textMessageContent\":\"hello\"}";
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                    .failFast(() -> !hermod.isAlive())
-                    .ignoreExceptionsInstanceOf(ConnectException.class)
-                    .until(() -> CLIENT.send(HttpRequest.newBuilder(callback).timeout(Duration.ofSeconds(10))
-                            .POST(HttpRequest.BodyPublishers.ofString(text)).build(),
-                            HttpResponse.BodyHandlers.ofString()).body().contains("statusCode")); // the route answers
+            try {
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                        .failFast(() -> !hermod.isAlive())
+                        .ignoreExceptionsInstanceOf(ConnectException.class)
+                        .until(() -> CLIENT.send(HttpRequest.newBuilder(callback).timeout(Duration.ofSeconds(10))
+                                .POST(HttpRequest.BodyPublishers.ofString(text)).build(),
+                                HttpResponse.BodyHandlers.ofString()).body().contains("statusCode")); // the route answers
+            } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+                throw new AssertionError("Hermod did not answer on port " + port + "; its log:\n"
+                        + Files.readString(Path.of("target/indexed-env-hermod.log")), e);
+            }
             HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(callback)
                     .POST(HttpRequest.BodyPublishers.ofString(text)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).as(r.body() + "\n" + Files.readString(dir.resolve("hermod.log"))).isEqualTo(200);
+            assertThat(r.statusCode()).as(r.body() + "\n" + Files.readString(Path.of("target/indexed-env-hermod.log"))).isEqualTo(200);
             URI wrong = URI.create("http://127.0.0.1:" + port + "/websms/web-env/callback?secret=not-" + SECRET);
             assertThat(CLIENT.send(HttpRequest.newBuilder(wrong).POST(HttpRequest.BodyPublishers.ofString(text)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(403);

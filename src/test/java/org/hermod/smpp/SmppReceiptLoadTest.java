@@ -42,4 +42,31 @@ class SmppReceiptLoadTest {
             assertThat(app.count("select count(*) from pending_report")).isZero();
         }
     }
+
+    /**
+     * A 10,000 broadcast on PostgreSQL with jSMPP's receiving queue as Hermod sizes it by default: the SMSC sends each
+     * receipt as soon as it accepted the submit, so receipts race the submit responses and the recording of the ids
+     * (before, during and after its transaction); every one is applied and none is refused or left pending.
+     */
+    @Test
+    void everyReceiptOfATenThousandBroadcastIsApplied() throws Exception {
+        try (TestSmsc smsc = new TestSmsc("school", "s3cretpw", 8);
+             HermodApp app = HermodApp.on(TestDatabases.postgres())
+                     .with(CH + "name", "smpp1").with(CH + "host", "127.0.0.1")
+                     .with(CH + "port", Integer.toString(smsc.port())).with(CH + "system-id", "school")
+                     .with(CH + "password", "s3cretpw").with(CH + "binds", "2").with(CH + "window", "50")
+                     .start()) {
+            smsc.autoReceipts(true);
+            await().atMost(Duration.ofSeconds(10)).until(() -> smsc.bound() == 2);
+            app.seedUsers(10_000, "+4526");
+            Http.Response r = app.admin().post("/api/sms", """
+                    {"tenant": "default", "everyone": true, "priority": "EMERGENCY", "channel": "smpp1", "text": "Alle"}""");
+            assertThat(r.status()).as(r.toString()).isEqualTo(201);
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(180)).until(() ->
+                    app.count("select count(*) from sms where status = 'DELIVERED'") == 10_000);
+            assertThat(smsc.receiptsAcked()).isEqualTo(10_000);
+            assertThat(smsc.receiptsRefused()).as("the default receiving queue fits a broadcast").isZero();
+            assertThat(app.count("select count(*) from pending_report")).isZero();
+        }
+    }
 }
