@@ -118,11 +118,50 @@ public final class AdminApi extends Api {
         return Json.respond(exchange, 201, users.find(username));
     }
 
-    /** Creates an API token for the caller; the token is shown once and stored only as a digest. */
+    /**
+     * Creates an API token for the caller, valid for {@code expiresInDays} (default 90, at most 366); the token is
+     * shown once and stored only as a digest. Answers its id too, to list and revoke it by.
+     */
     public String createToken(Exchange exchange) {
         Principal caller = caller(exchange);
-        String name = Json.body(exchange).requiredString("name");
-        return Json.respond(exchange, 201, Map.of("token", users.createToken(caller.username(), name), "name", name));
+        Json.Body b = Json.body(exchange);
+        String name = b.requiredString("name");
+        Integer days = b.integer("expiresInDays");
+        ApiUsers.NewToken created = users.createToken(caller.username(), name,
+                java.time.Duration.ofDays(days == null ? 90 : days));
+        return Json.respond(exchange, 201, Map.of("token", created.token(), "id", created.info().id(), "name", name,
+                "expiresAt", created.info().expiresAt()));
+    }
+
+    /** The caller's tokens (an operator with users.edit: everyone's), without the tokens themselves. */
+    public String listTokens(Exchange exchange) {
+        Principal caller = caller(exchange);
+        boolean all = caller.operator() && caller.permissions().contains(Permission.USERS_EDIT);
+        return Json.respond(exchange, 200, users.tokens(all ? null : caller.username()));
+    }
+
+    /** Revokes one of the caller's tokens (an operator with users.edit: anyone's), at once. */
+    public String revokeToken(Exchange exchange) {
+        Principal caller = caller(exchange);
+        boolean any = caller.operator() && caller.permissions().contains(Permission.USERS_EDIT);
+        String id = param(exchange, "id");
+        if (id == null || !users.revokeToken(id, any ? null : caller.username())) {
+            throw Problem.notFound("token " + id);
+        }
+        return Json.respond(exchange, 200, Map.of("revoked", id));
+    }
+
+    /** Deletes an API user of the caller's tenant (an operator: of any), with its tokens, at once. */
+    public String deleteUser(Exchange exchange) {
+        Principal caller = caller(exchange).require(Permission.USERS_EDIT);
+        String username = param(exchange, "username");
+        if (username != null && username.equals(caller.username())) {
+            throw Problem.badRequest("username", "you cannot delete yourself");
+        }
+        if (username == null || !users.delete(username, caller.operator() ? null : caller.tenant())) {
+            throw Problem.notFound("user " + username);
+        }
+        return Json.respond(exchange, 200, Map.of("deleted", username));
     }
 
     public String createTenant(Exchange exchange) {

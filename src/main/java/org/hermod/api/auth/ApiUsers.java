@@ -38,9 +38,15 @@ public final class ApiUsers {
         }
         if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             String token = authorization.substring(7).trim();
-            return jdbc.query("select u.* from api_token t join api_user u on u.username = t.username "
-                    + "where t.token_hash = ?", ApiUsers::map, Passwords.sha256(token)).stream().findFirst()
-                    .orElseThrow(() -> unauthenticated("unknown token"));
+            record Row(java.time.Instant expiresAt, Principal principal) {
+            }
+            Row row = jdbc.query("select t.expires_at, u.* from api_token t join api_user u on u.username = t.username "
+                    + "where t.token_hash = ?", rs -> new Row(org.hermod.db.Database.instant(rs, "expires_at"), map(rs)),
+                    Passwords.sha256(token)).stream().findFirst().orElseThrow(() -> unauthenticated("unknown token"));
+            if (row.expiresAt() != null && !clock.instant().isBefore(row.expiresAt())) {
+                throw unauthenticated("token expired at " + row.expiresAt() + "; create a new one");
+            }
+            return row.principal();
         }
         if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             String decoded;
@@ -114,11 +120,65 @@ public final class ApiUsers {
     }
 
     /** Creates a token for the user and returns it; only its digest is stored. */
-    public String createToken(String username, String name) {
+    /** An API token as it is listed: never the token itself. */
+    public record Token(String id, String username, String name, java.time.Instant createdAt, java.time.Instant expiresAt) {
+    }
+
+    /** The longest lifetime a token may be given. */
+    public static final java.time.Duration MAX_TOKEN_LIFETIME = java.time.Duration.ofDays(366);
+
+    /** A token just made: {@code token} is shown this once, it is stored only as a digest. */
+    public record NewToken(String token, Token info) {
+    }
+
+    /** Creates a token for {@code username} valid for {@code lifetime}. */
+    public NewToken createToken(String username, String name, java.time.Duration lifetime) {
+        if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_TOKEN_LIFETIME) > 0) {
+            throw Problem.badRequest("expiresInDays", "must be 1 to " + MAX_TOKEN_LIFETIME.toDays() + " days");
+        }
         String token = "hmd_" + Passwords.random(40);
-        jdbc.update("insert into api_token (token_hash, username, name, created_at) values (?, ?, ?, ?)",
-                Passwords.sha256(token), username, name, clock.instant());
-        return token;
+        String hash = Passwords.sha256(token);
+        java.time.Instant now = clock.instant();
+        Token info = new Token(hash.substring(0, 16), username, name, now, now.plus(lifetime));
+        jdbc.update("insert into api_token (token_hash, id, username, name, created_at, expires_at) values (?, ?, ?, ?, ?, ?)",
+                hash, info.id(), username, name, now, info.expiresAt());
+        return new NewToken(token, info);
+    }
+
+    /** The tokens of {@code username}, or of every user when it is null (operators), newest first. */
+    public List<Token> tokens(String username) {
+        String sql = "select id, username, name, created_at, expires_at from api_token"
+                + (username == null ? "" : " where username = ?") + " order by created_at desc, id";
+        return jdbc.query(sql, rs -> new Token(rs.getString("id"), rs.getString("username"), rs.getString("name"),
+                org.hermod.db.Database.instant(rs, "created_at"), org.hermod.db.Database.instant(rs, "expires_at")),
+                username == null ? new Object[0] : new Object[] {username});
+    }
+
+    /**
+     * Revokes token {@code id}: of {@code username} only, or any user's when it is null (operators). Takes effect
+     * at once: every request looks its token up. False when there is no such token for that user.
+     */
+    public boolean revokeToken(String id, String username) {
+        return username == null ? jdbc.update("delete from api_token where id = ?", id) == 1
+                : jdbc.update("delete from api_token where id = ? and username = ?", id, username) == 1;
+    }
+
+    /**
+     * Deletes an API user and its tokens (of {@code tenant} only, unless null). Its Basic login and tokens stop at
+     * once: credentials are checked against the stored user on every request.
+     */
+    public boolean delete(String username, String tenant) {
+        return jdbc.tx(c -> {
+            List<String> found = Jdbc.query(c, "select username from api_user where username = ?"
+                    + (tenant == null ? "" : " and tenant_id = ?"), rs -> rs.getString(1),
+                    tenant == null ? new Object[] {username} : new Object[] {username, tenant});
+            if (found.isEmpty()) {
+                return false;
+            }
+            Jdbc.update(c, "delete from api_token where username = ?", username);
+            Jdbc.update(c, "delete from api_user where username = ?", username);
+            return true;
+        });
     }
 
     private static Principal map(java.sql.ResultSet rs) throws java.sql.SQLException {
