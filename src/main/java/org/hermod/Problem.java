@@ -7,7 +7,7 @@ package org.hermod;
 public final class Problem extends RuntimeException {
 
     public enum Kind {
-        BAD_REQUEST(400), UNAUTHENTICATED(401), FORBIDDEN(403), NOT_FOUND(404), CONFLICT(409);
+        BAD_REQUEST(400), UNAUTHENTICATED(401), FORBIDDEN(403), NOT_FOUND(404), CONFLICT(409), TOO_MANY_REQUESTS(429);
 
         public final int status;
 

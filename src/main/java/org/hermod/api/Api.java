@@ -23,8 +23,11 @@ abstract class Api {
     Principal caller(Exchange exchange) {
         HttpMessage http = exchange.getIn(HttpMessage.class);
         String authorization = http == null ? null : http.getRequest().getHeader("Authorization");
+        // the TCP peer, never X-Forwarded-For: a client could name any address there
+        String source = http == null || http.getRequest().remoteAddress() == null ? null
+                : http.getRequest().remoteAddress().hostAddress();
         exchange.getMessage().removeHeader("Authorization");
-        return users.authenticate(authorization);
+        return users.authenticate(authorization, source);
     }
 
     static String param(Exchange exchange, String name) {

@@ -61,7 +61,8 @@ class ApiSecurityTest {
                     path.getKey().replaceAll("\\{[^}]+}", "1")}));
         }
         assertThat(operations).hasSizeGreaterThanOrEqualTo(22);
-        Http wrong = Http.basic(app.port(), HermodApp.ADMIN, "not-the-password");
+        // wrong passwords for a user name of its own: after 5, LoginThrottle answers 429 for that name and address
+        Http wrong = Http.basic(app.port(), "intruder", "not-the-password");
         Http badToken = Http.bearer(app.port(), "hmd_forged");
         for (String[] op : operations) {
             String path = op[1];
@@ -69,7 +70,7 @@ class ApiSecurityTest {
             for (Http client : List.of(app.anonymous(), wrong, badToken)) {
                 Http.Response r = client.send(op[0], path, body);
                 if (path.startsWith("/api/")) {
-                    assertThat(r.status()).as(op[0] + " " + path + " -> " + r).isEqualTo(401);
+                    assertThat(r.status()).as(op[0] + " " + path + " -> " + r).isIn(401, 429);
                 } else {
                     assertThat(r.status()).as(op[0] + " " + path + " -> " + r).isIn(401, 403, 404);
                 }

@@ -25,14 +25,26 @@ public final class ApiUsers {
     private final Jdbc jdbc;
     private final Clock clock;
     private final VerifiedPasswords verified;
+    private final LoginThrottle throttle;
 
     public ApiUsers(Jdbc jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.verified = new VerifiedPasswords(clock, java.time.Duration.ofMinutes(1), 10_000);
+        this.throttle = new LoginThrottle(clock);
     }
 
+    /** {@link #authenticate(String, String)} for callers that cannot tell the source address: not throttled. */
     public Principal authenticate(String authorization) {
+        return authenticate(authorization, null);
+    }
+
+    /**
+     * The user these credentials belong to, or a 401. {@code source} is the request's TCP peer address: wrong
+     * passwords from it are counted ({@link LoginThrottle}), and a 429 answers a user and address that failed too
+     * often.
+     */
+    public Principal authenticate(String authorization, String source) {
         if (authorization == null || authorization.isBlank()) {
             throw unauthenticated("credentials required (HTTP Basic or Bearer token)");
         }
@@ -61,16 +73,24 @@ public final class ApiUsers {
             }
             String username = decoded.substring(0, colon);
             String password = decoded.substring(colon + 1);
+            if (source != null) {
+                throttle.check(username, source);
+            }
             record Row(String hash, Principal principal) {
             }
             List<Row> rows = jdbc.query("select * from api_user where username = ?",
                     rs -> new Row(rs.getString("password_hash"), map(rs)), username);
-            if (rows.isEmpty()) {
-                Passwords.matches(password, UNKNOWN_USER_HASH);
+            if (rows.isEmpty() || !verified.matches(username, password, rows.get(0).hash())) {
+                if (rows.isEmpty()) {
+                    Passwords.matches(password, UNKNOWN_USER_HASH); // as slow as a known user: names do not leak
+                }
+                if (source != null) {
+                    throttle.failed(username, source);
+                }
                 throw unauthenticated("wrong user name or password");
             }
-            if (!verified.matches(username, password, rows.get(0).hash())) {
-                throw unauthenticated("wrong user name or password");
+            if (source != null) {
+                throttle.succeeded(username, source);
             }
             return rows.get(0).principal();
         }
