@@ -33,6 +33,7 @@ import org.apache.camel.health.HealthCheckRegistry;
 import org.hermod.db.Database;
 import org.hermod.db.DatabaseHealthCheck;
 import org.hermod.outbox.ChannelHealthCheck;
+import org.hermod.outbox.SealedText;
 import org.hermod.db.Jdbc;
 import org.hermod.directory.Directory;
 import org.hermod.inbound.Inbound;
@@ -156,12 +157,14 @@ public final class HermodConfiguration implements CamelConfiguration {
         }
 
         Outbox outbox = new Outbox(jdbc, clock, outboxSettings, tenants, prefixes, channels.keySet());
-        Dispatcher dispatcher = new Dispatcher(jdbc, clock, outboxSettings, tenants, channels, metrics, instanceId);
+        SealedText sealed = settings.optional("hermod.secrets.key").map(SealedText::ofKey)
+                .orElseGet(() -> SealedText.ofFile(Path.of(settings.string("hermod.secrets.key-file"))));
+        Dispatcher dispatcher = new Dispatcher(jdbc, clock, outboxSettings, tenants, channels, metrics, instanceId, sealed);
         dispatcher.addSentListener(reports);
         DirectoryOfRecord directoryOfRecord = LdapSettings.from(settings).<DirectoryOfRecord>map(LdapPasswords::new)
                 .orElse(DirectoryOfRecord.NONE);
         temporaryPasswords.set(new TemporaryPasswords(jdbc, clock, outbox, directoryOfRecord,
-                settings.integer("hermod.welcome.password-length", 8, 64), loginUrl));
+                settings.integer("hermod.welcome.password-length", 8, 64), loginUrl, sealed));
         dispatcher.addSentListener(temporaryPasswords.get());
         registry.bind("temporaryPasswords", temporaryPasswords.get());
         ErrorLog errorLog = new ErrorLog(jdbc, clock);

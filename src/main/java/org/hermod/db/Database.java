@@ -52,8 +52,13 @@ public final class Database {
     private static void createParent(String file) {
         try {
             Path parent = Path.of(file).toAbsolutePath().getParent();
-            if (parent != null) {
+            if (parent != null && !Files.isDirectory(parent)) {
                 Files.createDirectories(parent);
+                try { // the database holds a school's personal data: its folder is the owner's only
+                    Files.setPosixFilePermissions(parent, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                } catch (UnsupportedOperationException notPosix) {
+                    // Windows: the folder inherits its parent's ACL
+                }
             }
         } catch (java.io.IOException e) {
             throw new IllegalStateException("Cannot create the database folder for " + file, e);

@@ -46,6 +46,7 @@ public final class Dispatcher {
     private final Map<String, SmsChannel> channels;
     private final OutboxMetrics metrics;
     private final String instanceId;
+    private final SealedText sealed;
     private final List<SentListener> sentListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ChannelHealth health = new ChannelHealth();
 
@@ -55,7 +56,8 @@ public final class Dispatcher {
     }
 
     public Dispatcher(Jdbc jdbc, Clock clock, OutboxSettings settings, Tenants tenants, Map<String, SmsChannel> channels,
-                      OutboxMetrics metrics, String instanceId) {
+                      OutboxMetrics metrics, String instanceId, SealedText sealed) {
+        this.sealed = sealed;
         this.jdbc = jdbc;
         this.clock = clock;
         this.settings = settings;
@@ -186,7 +188,12 @@ public final class Dispatcher {
             } else if (allowed.isAfter(now)) {
                 updates.add(Update.postpone(sms.id(), allowed, null, true));
             } else {
-                toSend.add(new OutgoingSms(sms.id(), sms.tenant(), sms.recipient(), SmsText.of(sms.text()), sms.priority()));
+                try {
+                    toSend.add(new OutgoingSms(sms.id(), sms.tenant(), sms.recipient(), SmsText.of(sealed.open(sms.text())),
+                            sms.priority()));
+                } catch (IllegalStateException e) {
+                    updates.add(Update.done(sms.id(), SmsStatus.FAILED, now, "not sent: its text is " + e.getMessage()));
+                }
             }
         }
         throttle(handledBefore + toSend.size(), startedNanos);

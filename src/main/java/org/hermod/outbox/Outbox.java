@@ -44,9 +44,24 @@ public final class Outbox {
 
     /** What a send request resolves to: shown as the dry run, stored by {@link #send}. */
     public record Plan(String tenant, SmsText text, Priority priority, String channel, Instant notBefore,
-                       Instant sendBefore, List<Recipient> recipients, List<Skipped> skipped) {
+                       Instant sendBefore, List<Recipient> recipients, List<Skipped> skipped, String storedText) {
+        public Plan(String tenant, SmsText text, Priority priority, String channel, Instant notBefore, Instant sendBefore,
+                    List<Recipient> recipients, List<Skipped> skipped) {
+            this(tenant, text, priority, channel, notBefore, sendBefore, recipients, skipped, null);
+        }
+
         public long accepted() {
             return recipients.stream().filter(r -> r.rejected() == null).count();
+        }
+
+        /** The same plan, storing {@code stored} (a {@link SealedText}) in place of the text itself. */
+        public Plan storing(String stored) {
+            return new Plan(tenant, text, priority, channel, notBefore, sendBefore, recipients, skipped, stored);
+        }
+
+        /** What the database gets as the text: the sealed form when there is one. */
+        String textToStore() {
+            return storedText != null ? storedText : text.text();
         }
     }
 
@@ -217,7 +232,7 @@ public final class Outbox {
     private static long insertRequest(Connection c, Plan plan, String requestedBy, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("insert into sms_request (tenant_id, requested_by, priority, text, "
                 + "recipients, created_at) values (?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-            Jdbc.bind(ps, plan.tenant(), requestedBy, plan.priority().ordinal(), plan.text().text(),
+            Jdbc.bind(ps, plan.tenant(), requestedBy, plan.priority().ordinal(), plan.textToStore(),
                     plan.recipients().size(), now);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
@@ -236,7 +251,7 @@ public final class Outbox {
         for (Recipient r : plan.recipients()) {
             boolean ok = r.rejected() == null;
             rows.add(new Object[] {plan.tenant(), requestId, ok ? r.number() : truncate(r.number(), 20),
-                    plan.text().text(), plan.text().encoding().name(), plan.text().segments(),
+                    plan.textToStore(), plan.text().encoding().name(), plan.text().segments(),
                     (ok ? SmsStatus.QUEUED : SmsStatus.FAILED).name(), plan.priority().ordinal(), plan.channel(),
                     plan.notBefore(), plan.sendBefore(), now, ok ? null : now, r.rejected(), r.userId(), r.groupId()});
         }

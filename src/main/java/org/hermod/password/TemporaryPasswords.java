@@ -9,6 +9,7 @@ import org.hermod.api.auth.Passwords;
 import org.hermod.db.Jdbc;
 import org.hermod.outbox.Dispatcher;
 import org.hermod.outbox.Outbox;
+import org.hermod.outbox.SealedText;
 import org.hermod.outbox.Priority;
 import org.hermod.outbox.SendRequest;
 import org.slf4j.Logger;
@@ -38,6 +39,7 @@ public final class TemporaryPasswords implements Dispatcher.SentListener {
     public record Flow(String name, String template, String defaultText, Priority priority) {
     }
 
+    private final SealedText sealer;
     private final Jdbc jdbc;
     private final Clock clock;
     private final Outbox outbox;
@@ -45,7 +47,9 @@ public final class TemporaryPasswords implements Dispatcher.SentListener {
     private final int length;
     private final String loginUrl;
 
-    public TemporaryPasswords(Jdbc jdbc, Clock clock, Outbox outbox, DirectoryOfRecord directory, int length, String loginUrl) {
+    public TemporaryPasswords(Jdbc jdbc, Clock clock, Outbox outbox, DirectoryOfRecord directory, int length, String loginUrl,
+                              SealedText sealer) {
+        this.sealer = sealer;
         this.jdbc = jdbc;
         this.clock = clock;
         this.outbox = outbox;
@@ -92,7 +96,8 @@ public final class TemporaryPasswords implements Dispatcher.SentListener {
         String password = prepared.password();
         Outbox.Plan plan = prepared.plan();
         Instant now = clock.instant();
-        long requestId = outbox.send(c, plan, requestedBy).requestId();
+        // the text with the password is sealed before it reaches the database; the dispatcher opens it for the channel
+        long requestId = outbox.send(c, plan.storing(sealer.seal(plan.text().text())), requestedBy).requestId();
         Jdbc.update(c, "update sms_request set text = ? where id = ?", PasswordText.mask(plan.text().text(), password),
                 requestId);
         for (long smsId : Jdbc.query(c, "select id from sms where request_id = ?", rs -> rs.getLong(1), requestId)) {

@@ -72,7 +72,10 @@ class StartupSecretsTest {
         file.put("hermod.modem.devices[0].link", "tcp");
         file.put("hermod.modem.devices[0].tcp.host", "127.0.0.1");
         file.put("hermod.api.port", Integer.toString(port));
-        List<String> secrets = List.of("S3cr3t-ldap-XYZ", "Smpp9x7q", "S3cr3t-callback-XYZ", "S3cr3t-admin-XYZ",
+        String sealingKey = java.util.Base64.getEncoder().encodeToString("S3cr3t-sealing-key-XYZ-0123456789".substring(0, 32)
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        file.put("hermod.secrets.key", sealingKey);
+        List<String> secrets = List.of(sealingKey, "S3cr3t-ldap-XYZ", "Smpp9x7q", "S3cr3t-callback-XYZ", "S3cr3t-admin-XYZ",
                 "S3cr3t-dburl-XYZ", "S3cr3t-dbpass-XYZ", "S3cr3t-mail-XYZ", "S3cr3t-wstoken-XYZ", "S3cr3t-wspass-XYZ",
                 "S3cr3t-ldaptrust-XYZ", "S3cr3t-ldapimport-XYZ", emulator.pin);
 

@@ -109,6 +109,24 @@ class WelcomeSmsTest {
     }
 
     @Test
+    void theWaitingSmsHoldsItsPasswordSealedNeverInClear() {
+        assertThat(app.admin().put("/api/jobs/outbox-dispatch-scripted", "{\"active\":false}").status()).isEqualTo(200);
+        dueUser("2001", "sealed01", "Ida", "+4520112299");
+        await().atMost(Duration.ofSeconds(20)).until(() -> app.count("select count(*) from sms where status = 'QUEUED'") == 1);
+        String stored = smsTexts().get(0);
+        String request = app.jdbc().query("select text from sms_request", rs -> rs.getString(1)).get(0);
+        assertThat(stored).as("the waiting SMS's text").startsWith("sealed:v1:").doesNotContain("sealed01");
+        assertThat(request).contains(PasswordText.MASK);
+
+        assertThat(app.admin().put("/api/jobs/outbox-dispatch-scripted", "{\"active\":true}").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> channel.received.size() == 1);
+        String password = password(channel.received.get(0));
+        assertThat(channel.received.get(0).text().text()).as("the channel gets the text itself").contains("login sealed01");
+        assertThat(stored).doesNotContain(password);
+        awaitAllMasked();
+    }
+
+    @Test
     void aNewUserGetsOneWelcomeSmsWhosePasswordOnlyTheChannelAndTheHashKeep() throws Exception {
         drop("a.csv", """
                 1001;soer0417;Søren;Ærøbo;Elev;+45 20 11 22 01;;11.08.2025;;7.a;
