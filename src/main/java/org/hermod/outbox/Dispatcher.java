@@ -202,7 +202,8 @@ public final class Dispatcher {
         int answered = 0;
         int transientFailures = 0;
         List<Long> sentIds = new ArrayList<>();
-        for (SendOutcome outcome : sendSafely(channel, toSend, handover(token, byId, now))) {
+        java.util.Set<Long> storedEarly = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        for (SendOutcome outcome : sendSafely(channel, toSend, handover(token, byId, now, storedEarly))) {
             Update update = update(outcome, byId.get(outcome.id()), now);
             updates.add(update);
             if (update.status() == SmsStatus.SENT) {
@@ -223,7 +224,8 @@ public final class Dispatcher {
         run.answered += answered;
         run.transientFailures += transientFailures;
         health.batch(channel.name(), answered, transientFailures, run.lastError, now);
-        store(updates, token);
+        // what the handover already committed is not written again (it no longer carries the token anyway)
+        store(storedEarly.isEmpty() ? updates : updates.stream().filter(u -> !storedEarly.contains(u.id())).toList(), token);
         for (SentListener listener : sentListeners) {
             try {
                 listener.sent(channel.name(), sentIds);
@@ -259,11 +261,12 @@ public final class Dispatcher {
     /**
      * Records for the claim {@code token}, in one commit, the SMS a channel is about to hand over and the outcomes that
      * came back since its last call, so that neither waits for the whole batch: after a crash only SMS on the wire or
-     * answered within the last window are in doubt. The outcomes are stored again with the batch at its end; a stored
-     * one no longer carries the claim's token, so that second write changes nothing. A mark that cannot be stored
+     * answered within the last window are in doubt. The ids of outcomes it committed go into {@code stored}, and the
+     * batch's own store at its end skips them (a failed record adds none, so its outcomes are stored then). A mark
+     * that cannot be stored
      * stops those SMS from being sent: nothing may leave that a crash would not find in doubt.
      */
-    private Handover handover(String token, Map<Long, Claimed> batch, Instant now) {
+    private Handover handover(String token, Map<Long, Claimed> batch, Instant now, java.util.Set<Long> stored) {
         return (handing, answered) -> {
             try {
                 jdbc.tx(c -> {
@@ -277,6 +280,7 @@ public final class Dispatcher {
                     store(c, answered.stream().map(o -> update(o, batch.get(o.id()), now)).toList(), token, now);
                     return null;
                 });
+                answered.forEach(o -> stored.add(o.id()));
             } catch (RuntimeException e) {
                 throw new Handover.Failed("could not mark " + handing.size() + " SMS as handed over: " + e.getMessage(), e);
             }
