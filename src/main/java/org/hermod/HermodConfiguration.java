@@ -105,7 +105,7 @@ public final class HermodConfiguration implements CamelConfiguration {
         channels.put(spool.name(), spool);
         registry.findByType(SmsChannel.class).forEach(c -> channels.put(c.name(), c));
         Mailer mailer = new Mailer(context.createProducerTemplate(), settings.bool("hermod.mail.enabled"));
-        MobilePrefixes prefixes = new MobilePrefixes(jdbc);
+        MobilePrefixes prefixes = new MobilePrefixes(jdbc, clock);
         String defaultCountryCode = settings.string("hermod.outbox.default-country-code");
         // the reset handler is needed by the inbound router, the outbox it sends through comes later
         java.util.concurrent.atomic.AtomicReference<TemporaryPasswords> temporaryPasswords = new java.util.concurrent.atomic.AtomicReference<>();
