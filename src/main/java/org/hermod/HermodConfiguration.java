@@ -59,6 +59,7 @@ import org.hermod.websms.WebSmsChannel;
 import org.hermod.websms.WebSmsSettings;
 import org.hermod.outbox.ErrorReport;
 import org.hermod.outbox.MobilePrefixes;
+import org.hermod.outbox.GroupCommit;
 import org.hermod.outbox.Outbox;
 import org.hermod.outbox.OutboxMetrics;
 import org.hermod.outbox.OutboxSettings;
@@ -181,7 +182,10 @@ public final class HermodConfiguration implements CamelConfiguration {
         registry.bind("webSmsCallbacks", new WebSmsCallbacks(websms, inbound, reports, clock));
         KannelDlr kannelDlr = new KannelDlr(jdbc, clock);
         registry.bind("kannelDlr", kannelDlr);
-        registry.bind("kannelSendsms", new KannelSendsms(jdbc, users, outbox, kannelDlr, settings.string("hermod.tenant.default")));
+        // sendsms gets one request per SMS, many at once: they are committed together, up to 200 per transaction
+        GroupCommit kannelCommits = new GroupCommit(jdbc, outbox, clock, 200, "kannel-sendsms");
+        registry.bind("kannelSendsms", new KannelSendsms(users, outbox, kannelCommits, kannelDlr,
+                settings.string("hermod.tenant.default")));
         registry.bind("outbox", outbox);
         registry.bind("dispatcher", dispatcher);
         registry.bind("errorReport", new ErrorReport(jdbc, clock, mailer, settings.string("hermod.outbox.error-mail-to", ""),
@@ -233,6 +237,7 @@ public final class HermodConfiguration implements CamelConfiguration {
             @Override
             public void onContextStopped(CamelContext ctx) {
                 smpp.forEach(SmppChannel::close);
+                kannelCommits.close();
                 check.close();
                 metrics.close();
                 dataSource.close();
