@@ -89,6 +89,9 @@ public final class HermodConfiguration implements CamelConfiguration {
         Clock clock = Optional.ofNullable(registry.lookupByNameAndType("clock", Clock.class)).orElse(Clock.systemUTC());
         String instanceId = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
 
+        // platform-http creates its Vert.x with the VertxOptions it finds in the registry
+        registry.bind("vertxOptions", new io.vertx.core.VertxOptions()
+                .setWorkerPoolSize(settings.integer("hermod.api.worker-threads", 1, 1000)));
         OutboxSettings outboxSettings = OutboxSettings.from(settings);
         HikariDataSource dataSource = Database.open(settings);
         registry.bind("dataSource", dataSource);
