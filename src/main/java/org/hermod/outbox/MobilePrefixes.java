@@ -19,7 +19,7 @@ public final class MobilePrefixes {
 
     public static final Duration REMEMBER = Duration.ofSeconds(5);
 
-    private record Read(List<PhoneNumbers.Prefix> prefixes, Instant at) {
+    private record Read(String defaultCountryCode, PhoneNumbers numbers, Instant at) {
     }
 
     private final Jdbc jdbc;
@@ -40,11 +40,13 @@ public final class MobilePrefixes {
     public PhoneNumbers phoneNumbers(String defaultCountryCode) {
         Instant now = clock.instant();
         Read r = read;
-        if (r == null || !now.isBefore(r.at().plus(REMEMBER)) || now.isBefore(r.at())) {
-            r = new Read(list().stream().map(Row::prefix).toList(), now);
+        if (r == null || !r.defaultCountryCode().equals(defaultCountryCode) || !now.isBefore(r.at().plus(REMEMBER))
+                || now.isBefore(r.at())) {
+            r = new Read(defaultCountryCode, new PhoneNumbers(defaultCountryCode, list().stream().map(Row::prefix)
+                    .toList()), now);
             read = r;
         }
-        return new PhoneNumbers(defaultCountryCode, r.prefixes());
+        return r.numbers();
     }
 
     public long add(PhoneNumbers.Prefix p, String description) {
