@@ -61,6 +61,7 @@ import org.hermod.websms.WebSmsChannel;
 import org.hermod.websms.WebSmsSettings;
 import org.hermod.outbox.ErrorReport;
 import org.hermod.outbox.MobilePrefixes;
+import org.hermod.outbox.GroupCommit;
 import org.hermod.outbox.Outbox;
 import org.hermod.outbox.OutboxMetrics;
 import org.hermod.outbox.OutboxSettings;
@@ -91,6 +92,9 @@ public final class HermodConfiguration implements CamelConfiguration {
         Clock clock = Optional.ofNullable(registry.lookupByNameAndType("clock", Clock.class)).orElse(Clock.systemUTC());
         String instanceId = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
 
+        // platform-http creates its Vert.x with the VertxOptions it finds in the registry
+        registry.bind("vertxOptions", new io.vertx.core.VertxOptions()
+                .setWorkerPoolSize(settings.integer("hermod.api.worker-threads", 1, 1000)));
         OutboxSettings outboxSettings = OutboxSettings.from(settings);
         HikariDataSource dataSource = Database.open(settings);
         registry.bind("dataSource", dataSource);
@@ -108,7 +112,7 @@ public final class HermodConfiguration implements CamelConfiguration {
         channels.put(spool.name(), spool);
         registry.findByType(SmsChannel.class).forEach(c -> channels.put(c.name(), c));
         Mailer mailer = new Mailer(context.createProducerTemplate(), settings.bool("hermod.mail.enabled"));
-        MobilePrefixes prefixes = new MobilePrefixes(jdbc);
+        MobilePrefixes prefixes = new MobilePrefixes(jdbc, clock);
         String defaultCountryCode = settings.string("hermod.outbox.default-country-code");
         // the reset handler is needed by the inbound router, the outbox it sends through comes later
         java.util.concurrent.atomic.AtomicReference<TemporaryPasswords> temporaryPasswords = new java.util.concurrent.atomic.AtomicReference<>();
@@ -186,7 +190,10 @@ public final class HermodConfiguration implements CamelConfiguration {
         registry.bind("webSmsCallbacks", new WebSmsCallbacks(websms, inbound, reports, clock));
         KannelDlr kannelDlr = new KannelDlr(jdbc, clock);
         registry.bind("kannelDlr", kannelDlr);
-        registry.bind("kannelSendsms", new KannelSendsms(jdbc, users, outbox, kannelDlr, settings.string("hermod.tenant.default")));
+        // sendsms gets one request per SMS, many at once: they are committed together, up to 200 per transaction
+        GroupCommit kannelCommits = new GroupCommit(jdbc, outbox, clock, 200, "kannel-sendsms");
+        registry.bind("kannelSendsms", new KannelSendsms(users, outbox, kannelCommits, kannelDlr,
+                settings.string("hermod.tenant.default")));
         registry.bind("outbox", outbox);
         registry.bind("dispatcher", dispatcher);
         registry.bind("errorReport", new ErrorReport(jdbc, clock, mailer, settings.string("hermod.outbox.error-mail-to", ""),
@@ -246,6 +253,7 @@ public final class HermodConfiguration implements CamelConfiguration {
             @Override
             public void onContextStopped(CamelContext ctx) {
                 smpp.forEach(SmppChannel::close);
+                kannelCommits.close();
                 check.close();
                 metrics.close();
                 dataSource.close();

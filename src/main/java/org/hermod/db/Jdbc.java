@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
-/** Small JDBC helpers: a transaction around a block, and queries that map rows. */
+/** Small JDBC helpers: a transaction around a block, single statements, and queries that map rows. */
 public final class Jdbc {
 
     @FunctionalInterface
@@ -52,12 +52,28 @@ public final class Jdbc {
         }
     }
 
+    /**
+     * One statement on its own, in auto-commit: the same transaction as {@code tx} around it, without the second
+     * round trip to the database for the commit (this halves the cost of the small reads every request makes).
+     */
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
-        return tx(c -> query(c, sql, mapper, args));
+        return autoCommit(c -> query(c, sql, mapper, args));
     }
 
+    /** One statement on its own, in auto-commit (see {@link #query(String, RowMapper, Object...)}). */
     public int update(String sql, Object... args) {
-        return tx(c -> update(c, sql, args));
+        return autoCommit(c -> update(c, sql, args));
+    }
+
+    private <T> T autoCommit(Work<T> statement) {
+        try (Connection c = dataSource.getConnection()) {
+            if (!c.getAutoCommit()) {
+                c.setAutoCommit(true);
+            }
+            return statement.run(c);
+        } catch (SQLException e) {
+            throw new DataException(e);
+        }
     }
 
     public static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {

@@ -15,7 +15,7 @@ import org.hermod.Problem;
 import org.hermod.api.auth.ApiUsers;
 import org.hermod.api.auth.Permission;
 import org.hermod.api.auth.Principal;
-import org.hermod.db.Jdbc;
+import org.hermod.outbox.GroupCommit;
 import org.hermod.outbox.Outbox;
 import org.hermod.outbox.Priority;
 import org.hermod.outbox.SendRequest;
@@ -32,24 +32,29 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Answers as Kannel does, in plain text: {@code 202 0: Accepted for delivery}, {@code 403 Authorization failed},
  * {@code 400 …} for missing or bad input. {@code dlr-url} with {@code dlr-mask} asks for Kannel's delivery report
- * callbacks ({@link KannelDlr}); they are stored in the transaction that queues the SMS. Accepted but not used: {@code from} (the channel's configured sender address is
- * used, as with Kannel's forced sender; it is given back as %P in callbacks), {@code coding} (it selects the text's
- * default charset as in Kannel, but Hermod chooses GSM 7-bit or UCS-2 from the text).
+ * callbacks ({@link KannelDlr}); they are stored in the transaction that queues the SMS. Accepted but not used:
+ * {@code from} (the channel's configured sender address is used, as with Kannel's forced sender; it is given back
+ * as %P in callbacks), {@code coding} (it selects the text's default charset as in Kannel, but Hermod chooses
+ * GSM 7-bit or UCS-2 from the text).
+ *
+ * <p>Kannel's 202 means "accepted"; Hermod's means "stored": it answers only after the SMS (and its callback rows)
+ * are committed. Senders make one request per SMS, many at once, so concurrent requests are validated each on its
+ * own and then committed together ({@link GroupCommit}); a request that fails is answered alone.
  */
 public final class KannelSendsms {
 
     private static final Logger LOG = LoggerFactory.getLogger(KannelSendsms.class);
 
-    private final Jdbc jdbc;
     private final ApiUsers users;
     private final Outbox outbox;
+    private final GroupCommit group;
     private final KannelDlr dlr;
     private final String defaultTenant;
 
-    public KannelSendsms(Jdbc jdbc, ApiUsers users, Outbox outbox, KannelDlr dlr, String defaultTenant) {
-        this.jdbc = jdbc;
+    public KannelSendsms(ApiUsers users, Outbox outbox, GroupCommit group, KannelDlr dlr, String defaultTenant) {
         this.users = users;
         this.outbox = outbox;
+        this.group = group;
         this.dlr = dlr;
         this.defaultTenant = defaultTenant;
     }
@@ -93,13 +98,9 @@ public final class KannelSendsms {
             KannelDlr.validate(dlrUrl, dlrMask);
             Outbox.Plan plan = outbox.plan(new SendRequest(tenant, numbers, null, null, false, text, null,
                     Priority.NORMAL, null, null, p.get("smsc")));
-            Outbox.Queued queued = jdbc.tx(c -> {
-                Outbox.Queued q = outbox.send(c, plan, caller.username());
-                if (dlrUrl != null && dlrMask > 0) {
-                    dlr.register(c, q.requestId(), dlrUrl, dlrMask, p.get("from"));
-                }
-                return q;
-            });
+            String sender = p.get("from");
+            Outbox.Queued queued = group.send(plan, caller.username(), dlrUrl == null || dlrMask == 0
+                    ? GroupCommit.WithSms.NOTHING : (c, q) -> dlr.register(c, q.requestId(), dlrUrl, dlrMask, sender));
             LOG.debug("sendsms by {}: request {}", caller.username(), queued.requestId());
             return answer(exchange, 202, "0: Accepted for delivery");
         } catch (Problem e) {

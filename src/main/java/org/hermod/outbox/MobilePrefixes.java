@@ -1,19 +1,34 @@
 package org.hermod.outbox;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.hermod.Problem;
 import org.hermod.db.Jdbc;
 
-/** The table of valid mobile prefixes per country (seed 002, "Vorwahlen"). */
+/**
+ * The table of valid mobile prefixes per country (seed 002, "Vorwahlen"). Every send request checks its numbers
+ * against it, so {@link #phoneNumbers} uses the table as read within the last {@link #REMEMBER}: a change made here
+ * is seen at once, one made by another Hermod process on the same database within that time.
+ */
 public final class MobilePrefixes {
 
     public record Row(long id, PhoneNumbers.Prefix prefix, String description) {
     }
 
-    private final Jdbc jdbc;
+    public static final Duration REMEMBER = Duration.ofSeconds(5);
 
-    public MobilePrefixes(Jdbc jdbc) {
+    private record Read(String defaultCountryCode, PhoneNumbers numbers, Instant at) {
+    }
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+    private volatile Read read;
+
+    public MobilePrefixes(Jdbc jdbc, Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
     }
 
     public List<Row> list() {
@@ -23,7 +38,15 @@ public final class MobilePrefixes {
     }
 
     public PhoneNumbers phoneNumbers(String defaultCountryCode) {
-        return new PhoneNumbers(defaultCountryCode, list().stream().map(Row::prefix).toList());
+        Instant now = clock.instant();
+        Read r = read;
+        if (r == null || !r.defaultCountryCode().equals(defaultCountryCode) || !now.isBefore(r.at().plus(REMEMBER))
+                || now.isBefore(r.at())) {
+            r = new Read(defaultCountryCode, new PhoneNumbers(defaultCountryCode, list().stream().map(Row::prefix)
+                    .toList()), now);
+            read = r;
+        }
+        return r.numbers();
     }
 
     /**
@@ -64,6 +87,7 @@ public final class MobilePrefixes {
         jdbc.update("insert into mobile_prefix (country, country_code, prefix, min_digits, max_digits, description) "
                 + "values (?, ?, ?, ?, ?, ?)", p.country(), p.countryCode(), p.prefix(), p.minDigits(), p.maxDigits(),
                 description);
+        read = null;
         return jdbc.query("select id from mobile_prefix where prefix = ?", rs -> rs.getLong(1), p.prefix()).get(0);
     }
 
@@ -71,5 +95,6 @@ public final class MobilePrefixes {
         if (jdbc.update("delete from mobile_prefix where id = ?", id) == 0) {
             throw Problem.notFound("prefix " + id);
         }
+        read = null;
     }
 }

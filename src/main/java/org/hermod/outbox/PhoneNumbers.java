@@ -3,10 +3,12 @@ package org.hermod.outbox;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Normalises phone numbers to E.164 and checks them against the table of valid mobile prefixes.
- * National numbers get the configured default country code (a leading trunk 0 is dropped).
+ * National numbers get the configured default country code (a leading trunk 0 is dropped). Immutable, so one
+ * instance serves every request.
  */
 public final class PhoneNumbers {
 
@@ -21,6 +23,8 @@ public final class PhoneNumbers {
         }
     }
 
+    private static final Pattern SEPARATORS = Pattern.compile("[\\s\\-./()]");
+
     private final String defaultCountryCode;
     private final List<Prefix> prefixes;
 
@@ -34,7 +38,7 @@ public final class PhoneNumbers {
         if (raw == null || raw.isBlank()) {
             throw new InvalidNumber("no number");
         }
-        String compact = raw.trim().replaceAll("[\\s\\-./()]", "");
+        String compact = SEPARATORS.matcher(raw.trim()).replaceAll("");
         String e164;
         if (compact.startsWith("+")) {
             e164 = compact;

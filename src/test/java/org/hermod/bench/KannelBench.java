@@ -12,11 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.hermod.testing.HermodApp;
 import org.hermod.testing.RealKannel;
@@ -34,7 +29,7 @@ import org.junit.jupiter.api.Test;
  *   <li>Hermod's Kannel-compatible sendsms fed exactly the same way (issue 11: per request);</li>
  *   <li>Hermod's API, one call for all 10,000 (the {@link SmppBench} path; issue 3).</li>
  * </ul>
- * Kannel gets as many binds and the same window as Hermod ({@code bench.binds}, {@code bench.window}), no
+ * Both sendsms are fed by {@link SendsmsFeeder}. Kannel gets as many binds and the same window as Hermod ({@code bench.binds}, {@code bench.window}), no
  * throughput limit, no message store, log level warning. Hermod runs on embedded PostgreSQL.
  */
 @Tag("bench")
@@ -109,34 +104,16 @@ class KannelBench {
     /** 10,000 sendsms requests, one per recipient; ms until the SMSC accepted all 10,000. */
     private long feed(TestSmsc smsc, Function<String, URI> sendsms, String who, int n, String prefix)
             throws Exception {
-        int before = smsc.submitted().size();
-        Semaphore inFlight = new Semaphore(CONCURRENCY);
-        AtomicInteger accepted = new AtomicInteger();
-        ConcurrentHashMap<String, AtomicInteger> failures = new ConcurrentHashMap<>();
-        List<CompletableFuture<?>> all = new ArrayList<>(USERS);
+        int before = smsc.submittedCount();
         long start = System.nanoTime();
-        for (int i = 0; i < USERS; i++) {
-            inFlight.acquire();
-            all.add(HTTP.sendAsync(HttpRequest.newBuilder(sendsms.apply(prefix + String.format("%06d", i)))
-                            .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString())
-                    .whenComplete((r, e) -> {
-                        inFlight.release();
-                        if (e == null && r.statusCode() == 202) {
-                            accepted.incrementAndGet();
-                        } else {
-                            failures.computeIfAbsent(e != null ? e.toString() : r.statusCode() + " " + r.body(),
-                                    k -> new AtomicInteger()).incrementAndGet();
-                        }
-                    }));
-        }
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).handle((v, e) -> null).get(5, TimeUnit.MINUTES);
-        long fed = System.nanoTime();
-        assertThat(failures).as(who + " failures").isEmpty();
-        assertThat(accepted.get()).isEqualTo(USERS);
+        SendsmsFeeder.Result fed = SendsmsFeeder.feed(USERS, CONCURRENCY,
+                i -> sendsms.apply(prefix + String.format("%06d", i)));
+        assertThat(fed.failures()).as(who + " failures").isEmpty();
+        assertThat(fed.accepted()).isEqualTo(USERS);
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(5))
-                .until(() -> smsc.submitted().size() >= before + USERS);
+                .until(() -> smsc.submittedCount() >= before + USERS);
         long ms = (System.nanoTime() - start) / 1_000_000;
-        report(who + " run " + n + ": " + ms + " ms (all 10,000 answered after " + (fed - start) / 1_000_000
+        report(who + " run " + n + ": " + ms + " ms (all 10,000 answered after " + fed.elapsedMs()
                 + " ms), " + USERS * 1000L / Math.max(1, ms) + " SMS/s");
         return ms;
     }
