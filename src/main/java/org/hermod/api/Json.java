@@ -63,6 +63,7 @@ public final class Json {
     /** Typed access to a JSON object whose errors name the field. */
     public record Body(JsonNode node) {
 
+        /** The field's text, or null; a NUL character is refused (PostgreSQL cannot store it in a text column). */
         public String string(String field) {
             JsonNode v = node.get(field);
             if (v == null || v.isNull()) {
@@ -71,7 +72,12 @@ public final class Json {
             if (!v.isTextual()) {
                 throw Problem.badRequest(field, "must be a string");
             }
-            return v.asText();
+            return Limits.check(field, v.asText());
+        }
+
+        /** The field's text, or null; longer than {@code max} characters (its column's size) is refused. */
+        public String string(String field, int max) {
+            return Limits.check(field, string(field), max);
         }
 
         public String requiredString(String field) {
@@ -80,6 +86,19 @@ public final class Json {
                 throw Problem.badRequest(field, "is required");
             }
             return v;
+        }
+
+        public String requiredString(String field, int max) {
+            return Limits.check(field, requiredString(field), max);
+        }
+
+        /** {@link #strings(String)} with every element at most {@code max} characters. */
+        public List<String> strings(String field, int max) {
+            List<String> out = strings(field);
+            for (int i = 0; i < out.size(); i++) {
+                Limits.check(field + "[" + i + "]", out.get(i), max);
+            }
+            return out;
         }
 
         public boolean bool(String field, boolean fallback) {
@@ -117,7 +136,7 @@ public final class Json {
                 if (!v.get(i).isTextual()) {
                     throw Problem.badRequest(field + "[" + i + "]", "must be a string");
                 }
-                out.add(v.get(i).asText());
+                out.add(Limits.check(field + "[" + i + "]", v.get(i).asText()));
             }
             return out;
         }

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class Outbox {
 
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+    /** The size of sms.text and sms_request.text (V1). */
+    private static final int MAX_TEXT = 4000;
 
     /** A resolved recipient; {@code rejected} holds the reason when the number cannot receive SMS. */
     public record Recipient(String number, Long userId, Long groupId, String rejected) {
@@ -76,6 +78,13 @@ public final class Outbox {
         Tenant tenant = tenants.find(request.tenant())
                 .orElseThrow(() -> Problem.badRequest("tenant", "unknown tenant '" + request.tenant() + "'"));
         String text = settings.finalText(resolveText(request));
+        if (text.length() > MAX_TEXT) {
+            throw Problem.badRequest("text", "has " + text.length() + " characters with the fixed text; at most "
+                    + MAX_TEXT + " are allowed");
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw Problem.badRequest("text", "must not contain the NUL character (U+0000)");
+        }
         SmsText analysed = SmsText.of(text);
         if (analysed.segments() > settings.maxSegments()) {
             throw Problem.badRequest("text", "needs " + analysed.segments() + " SMS segments (" + analysed.encoding()
