@@ -47,6 +47,7 @@ import org.hermod.ldap.LdapPasswords;
 import org.hermod.ldap.LdapSettings;
 import org.hermod.mail.Mailer;
 import org.hermod.api.InboundApi;
+import org.hermod.kannel.DlrUrlPolicy;
 import org.hermod.kannel.KannelDlr;
 import org.hermod.kannel.KannelReceipts;
 import org.hermod.kannel.KannelSendsms;
@@ -181,7 +182,8 @@ public final class HermodConfiguration implements CamelConfiguration {
         registry.bind("deliveryReports", reports);
         registry.bind("inboundApi", new InboundApi(users, inbound));
         registry.bind("webSmsCallbacks", new WebSmsCallbacks(websms, inbound, reports, clock));
-        KannelDlr kannelDlr = new KannelDlr(jdbc, clock);
+        KannelDlr kannelDlr = new KannelDlr(jdbc, clock,
+                DlrUrlPolicy.parse(settings.string("hermod.kannel.dlr-allowed-hosts", "")));
         registry.bind("kannelDlr", kannelDlr);
         registry.bind("kannelSendsms", new KannelSendsms(jdbc, users, outbox, kannelDlr, settings.string("hermod.tenant.default")));
         registry.bind("outbox", outbox);
