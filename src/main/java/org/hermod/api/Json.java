@@ -28,11 +28,17 @@ public final class Json {
     private Json() {
     }
 
-    /** Writes the response: status, content type and body; request headers are not echoed back. */
+    /**
+     * Writes the response: status, content type and body; request headers are not echoed back. Every answer is
+     * {@code nosniff} (a browser never reads the JSON as HTML or script) and {@code no-store} (personal data and
+     * tokens are kept by no cache, shared or the browser's).
+     */
     public static String respond(Exchange exchange, int status, Object body) {
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setHeader("X-Content-Type-Options", "nosniff");
+        exchange.getMessage().setHeader("Cache-Control", "no-store");
         try {
             return MAPPER.writeValueAsString(body);
         } catch (JsonProcessingException e) {

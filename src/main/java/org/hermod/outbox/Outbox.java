@@ -111,6 +111,12 @@ public final class Outbox {
             notBefore = tenant.quietHours().nextAllowed(notBefore);
         }
         List<Skipped> skipped = new ArrayList<>();
+        if (request.to().size() > settings.maxRecipients()) {
+            throw tooMany("to", request.to().size());
+        }
+        if (request.users().size() > settings.maxRecipients()) {
+            throw tooMany("users", request.users().size());
+        }
         List<Recipient> recipients = resolve(request, tenant, skipped);
         return new Plan(tenant.id(), analysed, request.priority(), channel, notBefore, request.sendBefore(),
                 recipients, skipped);
@@ -186,10 +192,16 @@ public final class Outbox {
                         Member::map, group.get(0))) {
                     add(m, group.get(0), numbers, today, byNumber, rejected, skipped);
                 }
+                if (byNumber.size() + rejected.size() > settings.maxRecipients()) {
+                    throw tooMany("groups[" + i + "]", byNumber.size() + rejected.size());
+                }
             }
             if (request.everyone()) {
                 for (Member m : Jdbc.query(c, Member.SELECT + " where u.tenant_id = ?", Member::map, tenant.id())) {
                     add(m, null, numbers, today, byNumber, rejected, skipped);
+                }
+                if (byNumber.size() + rejected.size() > settings.maxRecipients()) {
+                    throw tooMany("everyone", byNumber.size() + rejected.size());
                 }
             }
             return null;
@@ -197,6 +209,12 @@ public final class Outbox {
         List<Recipient> all = new ArrayList<>(byNumber.values());
         all.addAll(rejected);
         return all;
+    }
+
+    /** A request over hermod.outbox.max-recipients: one request holds one transaction and one HTTP answer. */
+    private Problem tooMany(String field, int recipients) {
+        return Problem.badRequest(field, "takes the request to " + recipients + " recipients; at most "
+                + settings.maxRecipients() + " are allowed in one request (hermod.outbox.max-recipients)");
     }
 
     private record Member(long id, String sisId, String mobile, LocalDate endDate) {
@@ -265,6 +283,11 @@ public final class Outbox {
                         Database.instant(rs, "at"), rs.getString(3), rs.getString(4), rs.getString(5)), id)));
     }
 
+    /** {@code s} matched literally inside a LIKE pattern (with {@code escape '\'}): % and _ are no wildcards. */
+    private static String likeLiteral(String s) {
+        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
     public List<SmsRecord> search(SmsQuery q) {
         StringBuilder sql = new StringBuilder("select " + SmsRecord.COLUMNS + " from sms where 1 = 1");
         List<Object> args = new ArrayList<>();
@@ -285,12 +308,12 @@ public final class Outbox {
             args.add(q.to());
         }
         if (q.recipient() != null) {
-            sql.append(" and recipient like ?");
-            args.add("%" + q.recipient().replaceAll("[^0-9+]", "") + "%");
+            sql.append(" and recipient like ? escape '\\'");
+            args.add("%" + likeLiteral(q.recipient().replaceAll("[^0-9+]", "")) + "%");
         }
         if (q.text() != null) {
-            sql.append(" and lower(").append(SmsRecord.TEXT).append(") like ?");
-            args.add("%" + q.text().toLowerCase() + "%");
+            sql.append(" and lower(").append(SmsRecord.TEXT).append(") like ? escape '\\'");
+            args.add("%" + likeLiteral(q.text().toLowerCase()) + "%");
         }
         sql.append(" order by id desc limit ").append(q.limit()).append(" offset ").append(q.offset());
         return jdbc.query(sql.toString(), SmsRecord::map, args.toArray());
