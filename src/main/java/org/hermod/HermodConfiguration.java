@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -48,6 +50,7 @@ import org.hermod.ldap.LdapPasswords;
 import org.hermod.ldap.LdapSettings;
 import org.hermod.mail.Mailer;
 import org.hermod.api.InboundApi;
+import org.hermod.kannel.DlrUrlPolicy;
 import org.hermod.kannel.KannelDlr;
 import org.hermod.kannel.KannelReceipts;
 import org.hermod.kannel.KannelSendsms;
@@ -104,7 +107,7 @@ public final class HermodConfiguration implements CamelConfiguration {
         tenants.ensure(settings.string("hermod.tenant.default"), settings.string("hermod.tenant.default"),
                 settings.zone("hermod.tenant.time-zone").getId());
         ApiUsers users = new ApiUsers(jdbc, clock);
-        String createdPassword = ensureAdmin(settings, users);
+        Path createdPassword = ensureAdmin(settings, users);
 
         Map<String, SmsChannel> channels = new LinkedHashMap<>();
         SpoolChannel spool = new SpoolChannel("spool", Path.of(settings.string("hermod.spool.dir")),
@@ -188,7 +191,8 @@ public final class HermodConfiguration implements CamelConfiguration {
         registry.bind("deliveryReports", reports);
         registry.bind("inboundApi", new InboundApi(users, inbound));
         registry.bind("webSmsCallbacks", new WebSmsCallbacks(websms, inbound, reports, clock));
-        KannelDlr kannelDlr = new KannelDlr(jdbc, clock);
+        KannelDlr kannelDlr = new KannelDlr(jdbc, clock,
+                DlrUrlPolicy.parse(settings.string("hermod.kannel.dlr-allowed-hosts", "")));
         registry.bind("kannelDlr", kannelDlr);
         // sendsms gets one request per SMS, many at once: they are committed together, up to 200 per transaction
         GroupCommit kannelCommits = new GroupCommit(jdbc, outbox, clock, 200, "kannel-sendsms");
@@ -243,6 +247,7 @@ public final class HermodConfiguration implements CamelConfiguration {
                     for (LdapImportSettings l : ldapImports) {
                         ctx.addRouteFromTemplate("sis-ldap-" + l.name(), "sis-ldap", Map.of("name", l.name()));
                     }
+                    logHttpEndpoints(ctx, settings);
                     printBanner(settings, spool, createdPassword);
                 }
             });
@@ -299,13 +304,12 @@ public final class HermodConfiguration implements CamelConfiguration {
                 Secrets.mask(key, properties.resolveProperty(key).orElse(loaded.getProperty(key)))));
     }
 
-    /** Creates the first operator account when there is none; returns the generated password, if any. */
     /**
-     * Creates the first operator on an empty database; returns its generated password to print, or null. Two
-     * processes starting at once on an empty database both find no user: the one that inserts second leaves the
-     * other's operator as it is.
+     * Creates the first operator on an empty database; returns the file its generated password was written to, or
+     * null. Two processes starting at once on an empty database both find no user: the one that inserts second
+     * leaves the other's operator as it is.
      */
-    static String ensureAdmin(Settings settings, ApiUsers users) {
+    static Path ensureAdmin(Settings settings, ApiUsers users) {
         if (users.any()) {
             return null;
         }
@@ -321,12 +325,66 @@ public final class HermodConfiguration implements CamelConfiguration {
                     settings.string("hermod.admin.user"));
             return null;
         }
-        return configured.isPresent() ? null : password;
+        return configured.isPresent() ? null : writeOwnerOnly(Path.of(settings.string("hermod.data.dir"))
+                .resolve("admin-password"), password + "\n");
     }
 
-    /** Printed on the console, not logged: the generated password must not end up in log files. */
-    private static void printBanner(Settings settings, SpoolChannel spool, String createdPassword) {
-        String api = "http://" + settings.string("hermod.api.host") + ":" + settings.string("hermod.api.port");
+    /**
+     * Writes a generated password where only Hermod's user can read it: stdout is the journal under systemd, which
+     * others may read and which keeps it for months. The folder is created owner-only (0700) if missing, the file
+     * replaced and created 0600 before anything is written to it.
+     */
+    static Path writeOwnerOnly(Path file, String content) {
+        try {
+            Path dir = file.toAbsolutePath().normalize().getParent();
+            boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+            if (!Files.isDirectory(dir)) {
+                if (posix) {
+                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } else {
+                    Files.createDirectories(dir);
+                }
+            }
+            Path target = dir.resolve(file.getFileName());
+            Files.deleteIfExists(target);
+            if (posix) {
+                Files.createFile(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } else {
+                Files.createFile(target);
+            }
+            Files.writeString(target, content);
+            return target;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Cannot write the generated operator password to " + file
+                    + "; set HERMOD_ADMIN_PASSWORD before the first start instead", e);
+        }
+    }
+
+    /**
+     * The HTTP endpoints with the address they are bound to. Camel's own "HTTP endpoints summary" always says
+     * http://0.0.0.0 (its logger is turned down in logback.xml), which tells an operator binding 127.0.0.1 the wrong
+     * thing, and one binding 0.0.0.0 nothing about where it can be reached.
+     */
+    private static void logHttpEndpoints(CamelContext ctx, Settings settings) {
+        var http = ctx.getComponent("platform-http", org.apache.camel.component.platform.http.PlatformHttpComponent.class);
+        if (http == null) {
+            return;
+        }
+        String base = "http://" + bindHost(settings.string("hermod.api.host")) + ":" + settings.string("hermod.api.port");
+        LOG.info("HTTP endpoints ({} bound to {}):", http.getHttpEndpoints().size(), settings.string("hermod.api.host"));
+        http.getHttpEndpoints().stream().sorted(java.util.Comparator.comparing(
+                        org.apache.camel.component.platform.http.HttpEndpointModel::getUri))
+                .forEach(e -> LOG.info("    {}{}{}", base, e.getUri(), e.getVerbs() == null ? "" : " (" + e.getVerbs() + ")"));
+    }
+
+    /** A host for a URL: an IPv6 literal in brackets. */
+    private static String bindHost(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    /** Printed on the console; no secret is in it (a generated password is only in its owner-only file). */
+    private static void printBanner(Settings settings, SpoolChannel spool, Path createdPassword) {
+        String api = "http://" + bindHost(settings.string("hermod.api.host")) + ":" + settings.string("hermod.api.port");
         StringBuilder sb = new StringBuilder("\n=== Hermod is running ===\n")
                 .append("  database : ").append(Secrets.maskEmbedded(settings.string("hermod.db.url"))).append('\n')
                 .append("  SMS spool: ").append(spool.outgoing().toAbsolutePath().normalize()).append('\n')
@@ -334,8 +392,9 @@ public final class HermodConfiguration implements CamelConfiguration {
                 .append("  health   : ").append(api).append("/observe/health   metrics: ").append(api).append("/observe/metrics\n");
         if (createdPassword != null) {
             sb.append("  First start: created operator '").append(settings.string("hermod.admin.user"))
-                    .append("' with password ").append(createdPassword).append('\n')
-                    .append("  (shown once; set HERMOD_ADMIN_PASSWORD before the first start to choose it)\n");
+                    .append("'; its generated password is in ").append(createdPassword).append('\n')
+                    .append("  (readable by this user only; keep it somewhere safe, then delete the file; set HERMOD_ADMIN_PASSWORD\n")
+                    .append("   before the first start to choose it instead)\n");
         } else {
             sb.append("  Operator account: '").append(settings.string("hermod.admin.user"))
                     .append("' (password as set on first start)\n");

@@ -30,8 +30,9 @@ class StartupRaceTest {
     @Test
     void twoProcessesCreatingTheFirstOperatorAndTenantAtOnceBothStart() throws Exception {
         String url = TestDatabases.postgres();
+        String data = java.nio.file.Files.createTempDirectory("hermod-race").resolve("data").toString();
         Settings settings = new Settings(key -> Optional.ofNullable(Map.of("hermod.db.url", url, "hermod.db.user",
-                "postgres", "hermod.db.pool-size", "4", "hermod.admin.user", "admin").get(key)));
+                "postgres", "hermod.db.pool-size", "4", "hermod.admin.user", "admin", "hermod.data.dir", data).get(key)));
         Jdbc jdbc = new Jdbc(Database.open(settings));
         ApiUsers users = new ApiUsers(jdbc, Clock.systemUTC());
         Tenants tenants = new Tenants(jdbc, Clock.systemUTC());
@@ -41,7 +42,7 @@ class StartupRaceTest {
                 jdbc.update("delete from api_user");
                 String tenant = "school-" + round;
                 CyclicBarrier together = new CyclicBarrier(2);
-                List<Future<String>> starts = new ArrayList<>();
+                List<Future<java.nio.file.Path>> starts = new ArrayList<>();
                 for (int process = 0; process < 2; process++) {
                     starts.add(pool.submit(() -> {
                         together.await();
@@ -50,13 +51,15 @@ class StartupRaceTest {
                     }));
                 }
                 List<String> printed = new ArrayList<>();
-                for (Future<String> start : starts) {
-                    String password = start.get(); // throws if that "process" failed to start
-                    if (password != null) {
-                        printed.add(password);
+                for (Future<java.nio.file.Path> start : starts) {
+                    java.nio.file.Path passwordFile = start.get(); // throws if that "process" failed to start
+                    if (passwordFile != null) {
+                        printed.add(java.nio.file.Files.readString(passwordFile).trim());
                     }
                 }
-                assertThat(printed).as("exactly one generated password is printed, the one stored").hasSize(1);
+                assertThat(printed).as("exactly one generated password is written, the one stored").hasSize(1);
+                users.authenticate("Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + printed.get(0))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                 assertThat(jdbc.query("select count(*) from api_user", rs -> rs.getLong(1)).get(0)).isEqualTo(1);
                 assertThat(jdbc.query("select count(*) from tenant where id = ?", rs -> rs.getLong(1), tenant).get(0))
                         .isEqualTo(1);

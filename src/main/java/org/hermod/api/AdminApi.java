@@ -15,6 +15,7 @@ import org.hermod.db.Jdbc;
 import org.hermod.directory.Directory;
 import org.hermod.outbox.MobilePrefixes;
 import org.hermod.outbox.PhoneNumbers;
+import org.hermod.sis.Role;
 import org.hermod.tenant.Tenants;
 
 /** Mobile prefixes, SMS text templates, API users and tokens, tenants and directory seeding. */
@@ -45,8 +46,9 @@ public final class AdminApi extends Api {
         Json.Body b = Json.body(exchange);
         Integer min = b.integer("minDigits");
         Integer max = b.integer("maxDigits");
-        long id = prefixes.add(new PhoneNumbers.Prefix(b.requiredString("country"), b.requiredString("countryCode"),
-                b.requiredString("prefix"), min == null ? 0 : min, max == null ? 0 : max), b.string("description"));
+        long id = prefixes.add(new PhoneNumbers.Prefix(b.requiredString("country", Limits.COUNTRY),
+                b.requiredString("countryCode", Limits.COUNTRY_CODE), b.requiredString("prefix", Limits.PREFIX),
+                min == null ? 0 : min, max == null ? 0 : max), b.string("description", Limits.DESCRIPTION));
         return Json.respond(exchange, 201, Map.of("id", id));
     }
 
@@ -66,9 +68,9 @@ public final class AdminApi extends Api {
     public String putTemplate(Exchange exchange) {
         Principal caller = caller(exchange).require(Permission.TEXTS_EDIT);
         Json.Body b = Json.body(exchange);
-        String tenant = caller.tenantFor(b.string("tenant"));
-        String name = param(exchange, "name");
-        String text = b.requiredString("text");
+        String tenant = knownTenant(caller, b.string("tenant"));
+        String name = Limits.check("name", param(exchange, "name"), Limits.TEMPLATE_NAME);
+        String text = b.requiredString("text", Limits.TEXT);
         jdbc.tx(c -> {
             if (Jdbc.update(c, "update sms_template set text = ? where tenant_id = ? and name = ?", text, tenant, name) == 0) {
                 Jdbc.update(c, "insert into sms_template (tenant_id, name, text) values (?, ?, ?)", tenant, name, text);
@@ -125,7 +127,7 @@ public final class AdminApi extends Api {
     public String createToken(Exchange exchange) {
         Principal caller = caller(exchange);
         Json.Body b = Json.body(exchange);
-        String name = b.requiredString("name");
+        String name = b.requiredString("name", Limits.TOKEN_NAME);
         Integer days = b.integer("expiresInDays");
         ApiUsers.NewToken created = users.createToken(caller.username(), name,
                 java.time.Duration.ofDays(days == null ? 90 : days));
@@ -177,7 +179,8 @@ public final class AdminApi extends Api {
         } catch (RuntimeException e) {
             throw Problem.badRequest("timeZone", "unknown time zone '" + zone + "'");
         }
-        tenants.ensure(id, b.string("name") == null ? id : b.string("name"), zone);
+        String name = b.string("name", Limits.TENANT_NAME);
+        tenants.ensure(id, name == null ? id : name, zone);
         String start = b.string("quietStart");
         String end = b.string("quietEnd");
         if (start != null || end != null) {
@@ -193,7 +196,7 @@ public final class AdminApi extends Api {
     public String saveDirectoryUsers(Exchange exchange) {
         Principal caller = caller(exchange).require(Permission.DIRECTORY_EDIT);
         Json.Body b = Json.body(exchange);
-        String tenant = caller.tenantFor(b.string("tenant"));
+        String tenant = knownTenant(caller, b.string("tenant"));
         var array = b.node().get("users");
         if (array == null || !array.isArray()) {
             throw Problem.badRequest("users", "must be an array of users");
@@ -203,8 +206,9 @@ public final class AdminApi extends Api {
             Json.Body u = new Json.Body(array.get(i));
             String f = "users[" + i + "].";
             try {
-                list.add(new Directory.User(u.requiredString("sisId"), u.string("account"), u.string("givenName"),
-                        u.string("familyName"), u.string("role"), u.string("mobile"), u.string("email"),
+                list.add(new Directory.User(u.requiredString("sisId", Limits.SIS_ID), u.string("account", Limits.ACCOUNT),
+                        u.string("givenName", Limits.NAME), u.string("familyName", Limits.NAME), role(u.string("role")),
+                        u.string("mobile", Limits.MOBILE), u.string("email", Limits.EMAIL),
                         date("startDate", u.string("startDate")), date("endDate", u.string("endDate"))));
             } catch (Problem p) {
                 throw Problem.badRequest(f + p.field(), p.getMessage().substring(p.field().length() + 2));
@@ -217,14 +221,39 @@ public final class AdminApi extends Api {
     public String saveDirectoryGroup(Exchange exchange) {
         Principal caller = caller(exchange).require(Permission.DIRECTORY_EDIT);
         Json.Body b = Json.body(exchange);
-        String tenant = caller.tenantFor(b.string("tenant"));
+        String tenant = knownTenant(caller, b.string("tenant"));
         String kind = b.string("kind") == null ? "CLASS" : b.string("kind").toUpperCase();
         if (!List.of("CLASS", "TEAM", "OTHER").contains(kind)) {
             throw Problem.badRequest("kind", "must be CLASS, TEAM or OTHER");
         }
-        directory.saveGroup(tenant, "api", new Directory.Group(b.requiredString("sisId"), b.requiredString("name"), kind,
-                b.string("school"), b.string("session"), b.strings("members")));
+        directory.saveGroup(tenant, "api", new Directory.Group(b.requiredString("sisId", Limits.SIS_ID),
+                b.requiredString("name", Limits.NAME), kind, b.string("school", Limits.NAME),
+                b.string("session", Limits.NAME), b.strings("members", Limits.SIS_ID)));
         return Json.respond(exchange, 200, Map.of("saved", b.string("sisId")));
+    }
+
+    /**
+     * The tenant a write is for ({@link Principal#tenantFor}), which must exist: an operator naming an unknown one
+     * gets a 400 for {@code tenant}, not the database's foreign-key error.
+     */
+    private String knownTenant(Principal caller, String asked) {
+        String tenant = caller.tenantFor(Limits.check("tenant", asked, Limits.TENANT_ID));
+        if (tenants.find(tenant).isEmpty()) {
+            throw Problem.badRequest("tenant", "unknown tenant '" + tenant + "'; create it with POST /api/tenants");
+        }
+        return tenant;
+    }
+
+    /** A directory user's role: one of {@link Role}'s names, any case, stored as the SIS import stores it. */
+    private static String role(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        try {
+            return Role.valueOf(raw.trim().toUpperCase(java.util.Locale.ROOT)).name();
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest("role", "must be one of " + java.util.Arrays.toString(Role.values()));
+        }
     }
 
     private static LocalDate date(String field, String raw) {

@@ -32,7 +32,7 @@ abstract class Api {
 
     static String param(Exchange exchange, String name) {
         String v = exchange.getMessage().getHeader(name, String.class);
-        return v == null || v.isBlank() ? null : v;
+        return v == null || v.isBlank() ? null : Limits.check(name, v);
     }
 
     static long id(Exchange exchange, String name) {

@@ -39,17 +39,18 @@ public final class JobsApi extends Api {
         var n = b.node();
         Integer priority = b.integer("priority");
         Job updated = new Job(j.id(),
-                n.has("name") ? b.requiredString("name") : j.name(),
-                n.has("description") ? b.string("description") : j.description(),
-                n.has("note") ? b.string("note") : j.note(),
+                n.has("name") ? b.requiredString("name", Limits.JOB_NAME) : j.name(),
+                n.has("description") ? b.string("description", Limits.JOB_NOTE) : j.description(),
+                n.has("note") ? b.string("note", Limits.JOB_NOTE) : j.note(),
                 b.bool("active", j.active()),
                 n.has("logLevel") ? b.choice("logLevel", Job.LogLevel.class) : j.logLevel(),
                 n.has("validFrom") ? b.instant("validFrom") : j.validFrom(),
                 n.has("validTo") ? b.instant("validTo") : j.validTo(),
-                n.has("schedule") ? b.string("schedule") : j.schedule(),
+                n.has("schedule") ? b.string("schedule", Limits.JOB_SCHEDULE) : j.schedule(),
                 priority == null ? j.priority() : priority,
-                n.has("errorEmail") ? b.string("errorEmail") : j.errorEmail(),
-                n.has("tenants") ? String.join(",", b.strings("tenants")) : j.tenants(),
+                n.has("errorEmail") ? b.string("errorEmail", Limits.EMAIL) : j.errorEmail(),
+                n.has("tenants") ? Limits.check("tenants", String.join(",", b.strings("tenants")), Limits.JOB_TENANTS)
+                        : j.tenants(),
                 j.runRequested(), j.lastRunAt(), j.nextRunAt(), j.lastDurationMs(), j.runCount(), j.errorCount(),
                 j.lastError(), j.lastFailed());
         if (updated.errorEmail() != null && !updated.errorEmail().isBlank() && !updated.errorEmail().contains("@")) {

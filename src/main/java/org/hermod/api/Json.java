@@ -28,11 +28,17 @@ public final class Json {
     private Json() {
     }
 
-    /** Writes the response: status, content type and body; request headers are not echoed back. */
+    /**
+     * Writes the response: status, content type and body; request headers are not echoed back. Every answer is
+     * {@code nosniff} (a browser never reads the JSON as HTML or script) and {@code no-store} (personal data and
+     * tokens are kept by no cache, shared or the browser's).
+     */
     public static String respond(Exchange exchange, int status, Object body) {
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setHeader("X-Content-Type-Options", "nosniff");
+        exchange.getMessage().setHeader("Cache-Control", "no-store");
         try {
             return MAPPER.writeValueAsString(body);
         } catch (JsonProcessingException e) {
@@ -63,6 +69,7 @@ public final class Json {
     /** Typed access to a JSON object whose errors name the field. */
     public record Body(JsonNode node) {
 
+        /** The field's text, or null; a NUL character is refused (PostgreSQL cannot store it in a text column). */
         public String string(String field) {
             JsonNode v = node.get(field);
             if (v == null || v.isNull()) {
@@ -71,7 +78,12 @@ public final class Json {
             if (!v.isTextual()) {
                 throw Problem.badRequest(field, "must be a string");
             }
-            return v.asText();
+            return Limits.check(field, v.asText());
+        }
+
+        /** The field's text, or null; longer than {@code max} characters (its column's size) is refused. */
+        public String string(String field, int max) {
+            return Limits.check(field, string(field), max);
         }
 
         public String requiredString(String field) {
@@ -80,6 +92,19 @@ public final class Json {
                 throw Problem.badRequest(field, "is required");
             }
             return v;
+        }
+
+        public String requiredString(String field, int max) {
+            return Limits.check(field, requiredString(field), max);
+        }
+
+        /** {@link #strings(String)} with every element at most {@code max} characters. */
+        public List<String> strings(String field, int max) {
+            List<String> out = strings(field);
+            for (int i = 0; i < out.size(); i++) {
+                Limits.check(field + "[" + i + "]", out.get(i), max);
+            }
+            return out;
         }
 
         public boolean bool(String field, boolean fallback) {
@@ -117,7 +142,7 @@ public final class Json {
                 if (!v.get(i).isTextual()) {
                     throw Problem.badRequest(field + "[" + i + "]", "must be a string");
                 }
-                out.add(v.get(i).asText());
+                out.add(Limits.check(field + "[" + i + "]", v.get(i).asText()));
             }
             return out;
         }

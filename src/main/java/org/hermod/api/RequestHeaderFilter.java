@@ -31,7 +31,8 @@ import org.apache.camel.http.base.HttpHeaderFilterStrategy;
  *       Beans that read a real header (Kannel's {@code X-Kannel-*}, websms' {@code Authorization: Bearer}) read it from
  *       the request itself.</li>
  * </ul>
- * Outgoing headers keep Camel's HTTP default (no {@code Camel*} header leaves, request headers are not echoed).
+ * Outgoing headers keep Camel's HTTP default (no {@code Camel*} header leaves, request headers are not echoed), but
+ * for {@code Cache-Control}, which Camel drops and the API sets to {@code no-store} ({@link Json#respond}).
  */
 public final class RequestHeaderFilter extends HttpHeaderFilterStrategy {
 
@@ -51,6 +52,11 @@ public final class RequestHeaderFilter extends HttpHeaderFilterStrategy {
         }
         HttpServerRequest request = request(exchange);
         return request != null && !REQUEST_HEADERS_KEPT.contains(lower) && onlyAHeader(request, name, value);
+    }
+
+    @Override
+    public boolean applyFilterToCamelHeaders(String name, Object value, Exchange exchange) {
+        return !name.equalsIgnoreCase("Cache-Control") && super.applyFilterToCamelHeaders(name, value, exchange);
     }
 
     /** The pair is one of the request's headers and neither a query parameter nor a form field. */

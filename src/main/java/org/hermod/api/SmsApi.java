@@ -30,9 +30,9 @@ public final class SmsApi extends Api {
         Principal caller = caller(exchange).require(Permission.SMS_SEND);
         Json.Body b = Json.body(exchange);
         SendRequest request = new SendRequest(caller.tenantFor(b.string("tenant")), b.strings("to"), b.strings("users"),
-                b.strings("groups"), b.bool("everyone", false), b.string("text"), b.string("template"),
-                b.choice("priority", Priority.class), b.instant("sendAfter"), b.instant("sendBefore"),
-                b.string("channel"));
+                b.strings("groups"), b.bool("everyone", false), b.string("text", Limits.TEXT),
+                b.string("template", Limits.TEMPLATE_NAME), b.choice("priority", Priority.class), b.instant("sendAfter"),
+                b.instant("sendBefore"), b.string("channel", Limits.CHANNEL));
         if (b.bool("dryRun", false)) {
             return Json.respond(exchange, 200, describe(outbox.plan(request), null));
         }

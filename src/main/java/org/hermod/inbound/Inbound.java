@@ -44,6 +44,15 @@ public final class Inbound {
      * Stores and routes one received SMS. Returns false when it was already received (a repeated delivery).
      */
     public boolean received(String channel, String providerId, String sender, String recipient, String text, Instant at) {
+        InboundFit fit = InboundFit.of(providerId, sender, recipient, text);
+        return received(channel, fit, at);
+    }
+
+    private boolean received(String channel, InboundFit fit, Instant at) {
+        String providerId = fit.providerId();
+        String sender = fit.sender();
+        String recipient = fit.recipient();
+        String text = fit.text();
         Instant receivedAt = at == null ? clock.instant() : at;
         boolean fresh = jdbc.tx(c -> {
             if (!Jdbc.query(c, "select id from inbound_sms where channel = ? and provider_id = ?", rs -> rs.getLong(1),
@@ -60,6 +69,10 @@ public final class Inbound {
         }
         InboundSms sms = find(channel, providerId).orElseThrow();
         LOG.info("Inbound SMS {} from {} on {}", sms.id(), PhoneNumbers.mask(sender), channel);
+        if (!fit.changes().isEmpty()) {
+            LOG.warn("Inbound SMS {} on {} was stored with {} to fit its columns", sms.id(), channel,
+                    String.join(", ", fit.changes()));
+        }
         route(sms);
         return true;
     }
@@ -120,7 +133,8 @@ public final class Inbound {
     private void mark(InboundSms sms, String handledBy, String error) {
         jdbc.update("update inbound_sms set keyword = ?, handled_by = ?, handled_at = ?, error = ? where id = ?",
                 sms.keyword().length() > 32 ? sms.keyword().substring(0, 32) : sms.keyword(), handledBy,
-                error == null ? clock.instant() : null, error, sms.id());
+                error == null ? clock.instant() : null, error == null || error.length() <= 1000 ? error
+                        : error.substring(0, 999) + "…", sms.id());
     }
 
     public Optional<InboundSms> find(String channel, String providerId) {

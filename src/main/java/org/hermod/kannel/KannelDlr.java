@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.hermod.Problem;
 import org.hermod.db.Jdbc;
 import org.slf4j.Logger;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * at most {@code MAX_ATTEMPTS} times. Called by the {@code kannel-dlr} job.
  *
  * <p>Uses the JDK HttpClient: one GET per event to a URL the client gave, nothing Camel's http component
- * would add but a dynamic endpoint per URL.
+ * would add but a dynamic endpoint per URL. Its host is checked by {@link DlrUrlPolicy} when sendsms takes it and
+ * again before every call, after DNS resolution; redirects are not followed.
  */
 public final class KannelDlr {
 
@@ -40,18 +42,23 @@ public final class KannelDlr {
 
     private final Jdbc jdbc;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Never follows a redirect: it could lead to a host {@link DlrUrlPolicy} refuses. */
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final DlrUrlPolicy policy;
 
-    public KannelDlr(Jdbc jdbc, Clock clock) {
+    public KannelDlr(Jdbc jdbc, Clock clock, DlrUrlPolicy policy) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.policy = policy;
     }
 
     /**
      * Checks dlr-url and dlr-mask as given to sendsms; null url or mask 0 means no callbacks. The URL must still be
-     * an http(s) URL once its escapes are filled, so a bad one is refused now rather than every callback failing.
+     * an http(s) URL once its escapes are filled, so a bad one is refused now rather than every callback failing,
+     * and its host must be one {@link DlrUrlPolicy} allows.
      */
-    static void validate(String url, int mask) {
+    void validate(String url, int mask) {
         if (mask < 0 || mask > 31) {
             throw Problem.badRequest("dlr-mask", "must be between 0 and 31");
         }
@@ -67,6 +74,9 @@ public final class KannelDlr {
             if (uri.getHost() == null) {
                 throw Problem.badRequest("dlr-url", "has no host");
             }
+            policy.refusal(uri).ifPresent(why -> {
+                throw Problem.badRequest("dlr-url", why);
+            });
         } catch (URISyntaxException e) {
             throw Problem.badRequest("dlr-url", "is not a valid URL once its escapes are filled: " + e.getReason());
         }
@@ -132,6 +142,10 @@ public final class KannelDlr {
     private String call(Due d, int event) {
         try {
             URI url = KannelEscapes.toUri(KannelEscapes.expand(d.url(), report(d, event)));
+            Optional<String> refused = policy.refusal(url);
+            if (refused.isPresent()) {
+                return "refused: " + refused.get();
+            }
             HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10))
                     .GET().build(), HttpResponse.BodyHandlers.discarding());
             return r.statusCode() / 100 == 2 ? null : "HTTP " + r.statusCode();

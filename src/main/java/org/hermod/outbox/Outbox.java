@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class Outbox {
 
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+    /** The size of sms.text and sms_request.text (V1). */
+    private static final int MAX_TEXT = 4000;
 
     /** A resolved recipient; {@code rejected} holds the reason when the number cannot receive SMS. */
     public record Recipient(String number, Long userId, Long groupId, String rejected) {
@@ -91,6 +93,13 @@ public final class Outbox {
         Tenant tenant = tenants.find(request.tenant())
                 .orElseThrow(() -> Problem.badRequest("tenant", "unknown tenant '" + request.tenant() + "'"));
         String text = settings.finalText(resolveText(request));
+        if (text.length() > MAX_TEXT) {
+            throw Problem.badRequest("text", "has " + text.length() + " characters with the fixed text; at most "
+                    + MAX_TEXT + " are allowed");
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw Problem.badRequest("text", "must not contain the NUL character (U+0000)");
+        }
         SmsText analysed = SmsText.of(text);
         if (analysed.segments() > settings.maxSegments()) {
             throw Problem.badRequest("text", "needs " + analysed.segments() + " SMS segments (" + analysed.encoding()
@@ -117,6 +126,12 @@ public final class Outbox {
             notBefore = tenant.quietHours().nextAllowed(notBefore);
         }
         List<Skipped> skipped = new ArrayList<>();
+        if (request.to().size() > settings.maxRecipients()) {
+            throw tooMany("to", request.to().size());
+        }
+        if (request.users().size() > settings.maxRecipients()) {
+            throw tooMany("users", request.users().size());
+        }
         List<Recipient> recipients = resolve(request, tenant, skipped);
         return new Plan(tenant.id(), analysed, request.priority(), channel, notBefore, request.sendBefore(),
                 recipients, skipped);
@@ -221,10 +236,16 @@ public final class Outbox {
                         Member::map, group.get(0))) {
                     add(m, group.get(0), numbers, today, byNumber, rejected, skipped);
                 }
+                if (byNumber.size() + rejected.size() > settings.maxRecipients()) {
+                    throw tooMany("groups[" + i + "]", byNumber.size() + rejected.size());
+                }
             }
             if (request.everyone()) {
                 for (Member m : Jdbc.query(c, Member.SELECT + " where u.tenant_id = ?", Member::map, tenant.id())) {
                     add(m, null, numbers, today, byNumber, rejected, skipped);
+                }
+                if (byNumber.size() + rejected.size() > settings.maxRecipients()) {
+                    throw tooMany("everyone", byNumber.size() + rejected.size());
                 }
             }
             return null;
@@ -232,6 +253,12 @@ public final class Outbox {
         List<Recipient> all = new ArrayList<>(byNumber.values());
         all.addAll(rejected);
         return all;
+    }
+
+    /** A request over hermod.outbox.max-recipients: one request holds one transaction and one HTTP answer. */
+    private Problem tooMany(String field, int recipients) {
+        return Problem.badRequest(field, "takes the request to " + recipients + " recipients; at most "
+                + settings.maxRecipients() + " are allowed in one request (hermod.outbox.max-recipients)");
     }
 
     private record Member(long id, String sisId, String mobile, LocalDate endDate) {
@@ -325,6 +352,11 @@ public final class Outbox {
                         Database.instant(rs, "at"), rs.getString(3), rs.getString(4), rs.getString(5)), id)));
     }
 
+    /** {@code s} matched literally inside a LIKE pattern (with {@code escape '\'}): % and _ are no wildcards. */
+    private static String likeLiteral(String s) {
+        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
     public List<SmsRecord> search(SmsQuery q) {
         StringBuilder sql = new StringBuilder("select " + SmsRecord.COLUMNS + " from sms where 1 = 1");
         List<Object> args = new ArrayList<>();
@@ -345,12 +377,12 @@ public final class Outbox {
             args.add(q.to());
         }
         if (q.recipient() != null) {
-            sql.append(" and recipient like ?");
-            args.add("%" + q.recipient().replaceAll("[^0-9+]", "") + "%");
+            sql.append(" and recipient like ? escape '\\'");
+            args.add("%" + likeLiteral(q.recipient().replaceAll("[^0-9+]", "")) + "%");
         }
         if (q.text() != null) {
-            sql.append(" and lower(").append(SmsRecord.TEXT).append(") like ?");
-            args.add("%" + q.text().toLowerCase() + "%");
+            sql.append(" and lower(").append(SmsRecord.TEXT).append(") like ? escape '\\'");
+            args.add("%" + likeLiteral(q.text().toLowerCase()) + "%");
         }
         sql.append(" order by id desc limit ").append(q.limit()).append(" offset ").append(q.offset());
         return jdbc.query(sql.toString(), SmsRecord::map, args.toArray());

@@ -16,7 +16,8 @@ public record OutboxSettings(
         Duration retryBackoffMax,
         Duration claimTimeout,
         InDoubt inDoubt,
-        int maxRatePerSecond) {
+        int maxRatePerSecond,
+        int maxRecipients) {
 
     /** What to do with an SMS found in SENDING after its claim ran out (a crashed process). */
     public enum InDoubt { RESEND, UNKNOWN }
@@ -41,7 +42,8 @@ public record OutboxSettings(
                 s.duration("hermod.outbox.retry-backoff-max"),
                 claimTimeout,
                 s.choice("hermod.outbox.in-doubt", InDoubt.class),
-                s.integer("hermod.outbox.max-rate", 0, 1_000_000));
+                s.integer("hermod.outbox.max-rate", 0, 1_000_000),
+                s.integer("hermod.outbox.max-recipients", 1, 10_000_000));
     }
 
     /** The text as sent: the fixed text of seed 002 ("Fixtext am Ende") appended on its own line. */

@@ -23,12 +23,16 @@ import org.slf4j.LoggerFactory;
  * delivery report ({@code messageType: deliveryReport}) to {@link DeliveryReports} by its {@code transferId}. The
  * secret in the URL (or the request's own {@code Authorization: Bearer} header) must match the channel's
  * {@code callback-secret}: missing → 401, wrong → 403, and nothing is processed. Both paths are idempotent, so a
- * repeated callback changes nothing.
+ * repeated callback changes nothing. An incoming SMS whose fields are longer than Hermod's columns is stored all the
+ * same, cut to fit ({@link Inbound#received} says so in the log).
  */
 public final class WebSmsCallbacks {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSmsCallbacks.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** sms_part.provider_id and pending_report.provider_id (V10), pending_report.recipient (V41). */
+    private static final int MAX_PROVIDER_ID = 128;
+    private static final int MAX_ADDRESS = 32;
 
     private final Map<String, WebSmsSettings> channels;
     private final Inbound inbound;
@@ -90,6 +94,13 @@ public final class WebSmsCallbacks {
                 String transferId = json.path("transferId").asText("");
                 if (transferId.isEmpty()) {
                     return respond(exchange, 400, 4000, "transferId is required");
+                }
+                // a report cannot be kept like an inbound SMS: one with ids longer than Hermod stores matches no SMS
+                if (transferId.length() > MAX_PROVIDER_ID) {
+                    return respond(exchange, 400, 4000, "transferId: at most " + MAX_PROVIDER_ID + " characters");
+                }
+                if (json.path("recipientAddress").asText("").length() > MAX_ADDRESS) {
+                    return respond(exchange, 400, 4000, "recipientAddress: at most " + MAX_ADDRESS + " characters");
                 }
                 DeliveryReports.Report report = WebSmsStatus.report(json.path("deliveryReportMessageStatus").asText(null));
                 if (report != null) {

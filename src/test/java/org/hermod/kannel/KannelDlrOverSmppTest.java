@@ -40,7 +40,7 @@ class KannelDlrOverSmppTest {
         app = HermodApp.on(TestDatabases.h2())
                 .with(CH + "name", "smpp1").with(CH + "host", "127.0.0.1").with(CH + "port", Integer.toString(smsc.port()))
                 .with(CH + "system-id", "school").with(CH + "password", "s3cretpw").with(CH + "source-address", "Skolen")
-                .with(CH + "reconnect-delay", "100ms").start();
+                .with(CH + "reconnect-delay", "100ms").with("hermod.kannel.dlr-allowed-hosts", "127.0.0.1").start();
         assertThat(app.admin().post("/api/users", """
                 {"username": "legacy", "password": "legacy-password-1", "permissions": ["sms.send"]}""")
                 .status()).isIn(200, 201);

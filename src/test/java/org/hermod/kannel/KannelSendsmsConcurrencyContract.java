@@ -44,7 +44,8 @@ abstract class KannelSendsmsConcurrencyContract {
 
     @BeforeAll
     void start() {
-        app = HermodApp.on(databaseUrl()).start();
+        // its dlr-urls point at this machine; loopback is refused unless allowed (DlrUrlPolicy)
+        app = HermodApp.on(databaseUrl()).with("hermod.kannel.dlr-allowed-hosts", "127.0.0.1").start();
         assertThat(app.admin().post("/api/tenants", """
                 {"id": "north", "name": "North School", "timeZone": "Europe/Copenhagen"}""").status()).isEqualTo(201);
         assertThat(app.admin().post("/api/users", """

@@ -27,7 +27,8 @@ class KannelSendsmsTest {
 
     @BeforeAll
     void start() {
-        app = HermodApp.on(TestDatabases.h2()).start();
+        // the callback receivers are JDK HttpServers on loopback, which a dlr-url may reach only when allowed
+        app = HermodApp.on(TestDatabases.h2()).with("hermod.kannel.dlr-allowed-hosts", "127.0.0.1").start();
         assertThat(app.admin().post("/api/tenants", """
                 {"id": "north", "name": "North School", "timeZone": "Europe/Copenhagen"}""").status()).isEqualTo(201);
         assertThat(app.admin().post("/api/users", """

@@ -122,7 +122,9 @@ public final class ApiUsers {
         if (password.length() < 12) {
             throw Problem.badRequest("password", "must have at least 12 characters");
         }
-        if (!jdbc.query("select username from api_user where username = ?", rs -> rs.getString(1), username).isEmpty()) {
+        // unique regardless of case: a tenant's "ADMIN" or "Admin" would pass for the operator "admin" in a list or log
+        if (!jdbc.query("select username from api_user where lower(username) = lower(?)", rs -> rs.getString(1),
+                username).isEmpty()) {
             throw new Problem(Problem.Kind.CONFLICT, "username", "user " + username + " exists already");
         }
         String hash = Passwords.hash(password); // slow on purpose: another request may create the user meanwhile
