@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * A 10,000-recipient emergency SMS over SMPP on loopback, on embedded PostgreSQL: from the API call to the
  * last submit_sm accepted by the in-JVM jSMPP SMSC. Three runs, median printed. Run with
  * {@code mvn -q -B -o test -Dtest=SmppBench -Dsurefire.excludedGroups=none}; the figures go to the test output
- * (target/surefire-reports/org.hermod.bench.SmppBench-output.txt) and stdout. {@link KannelBench} runs the same
+ * (target/surefire-reports/org.hermod.bench.SmppBench-output.txt) and stdout. {@code -Dbench.binds}, {@code -Dbench.window},
+ * {@code -Dbench.batch} and {@code -Dbench.dispatchers} change the channel. {@link KannelBench} runs the same
  * Hermod side next to Kannel against one SMSC.
  */
 @Tag("bench")
@@ -122,6 +123,7 @@ class SmppBench {
                     .with(CH + "port", Integer.toString(smsc.port())).with(CH + "system-id", smsc.systemId)
                     .with(CH + "password", smsc.password).with(CH + "binds", BINDS).with(CH + "window", WINDOW)
                     .with(CH + "delivery-receipts", Boolean.toString(receipts))
+                    .with(CH + "dispatchers", System.getProperty("bench.dispatchers", "2"))
                     .with("hermod.outbox.batch-size", System.getProperty("bench.batch", "1000"))
                     .start();
             try {
