@@ -74,7 +74,7 @@ public final class KannelSendsms {
                 return answer(exchange, 403, "Authorization failed for sendsms");
             }
             caller = users.authenticate("Basic " + Base64.getEncoder().encodeToString((username + ":" + password)
-                    .getBytes(StandardCharsets.UTF_8))).require(Permission.SMS_SEND);
+                    .getBytes(StandardCharsets.UTF_8)), peer(exchange)).require(Permission.SMS_SEND);
         } catch (Problem e) {
             return answer(exchange, 403, "Authorization failed for sendsms");
         }
@@ -162,5 +162,12 @@ public final class KannelSendsms {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
         return text;
+    }
+
+    /** The request's TCP peer address, for the login throttle; never a header. Null outside HTTP. */
+    private static String peer(Exchange exchange) {
+        HttpMessage http = exchange.getIn(HttpMessage.class);
+        return http == null || http.getRequest() == null || http.getRequest().remoteAddress() == null ? null
+                : http.getRequest().remoteAddress().hostAddress();
     }
 }

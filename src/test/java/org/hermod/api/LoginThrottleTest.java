@@ -58,8 +58,20 @@ class LoginThrottleTest {
         assertThat(Http.basic(app.port(), "teacher", "teacher-password").get("/api/sms").status())
                 .as("another user from the guessing address").isEqualTo(200);
 
+        assertThat(kannelStatus("teacher", "wrong-password-2")).isEqualTo(403);
+        for (int i = 0; i < 4; i++) {
+            kannelStatus("teacher", "wrong-password-2");
+        }
+        assertThat(Http.basic(app.port(), "teacher", "teacher-password").get("/api/sms").status())
+                .as("Kannel's sendsms counts towards the same limit").isEqualTo(429);
+
         clock.advance(Duration.ofMinutes(15));
         assertThat(app.admin().get("/api/sms").status()).as("after the window").isEqualTo(200);
+    }
+
+    private int kannelStatus(String user, String password) {
+        return Http.anonymous(app.port()).get("/cgi-bin/sendsms?username=" + user + "&password=" + password
+                + "&to=4520112233&text=x").status();
     }
 
     /** A GET /api/sms over a socket bound to {@code source}, so Hermod sees that peer address. */
