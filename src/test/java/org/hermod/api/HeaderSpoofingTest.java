@@ -3,8 +3,6 @@ package org.hermod.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.hermod.testing.HermodApp;
+import org.hermod.testing.Http;
 import org.hermod.testing.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.TestInstance;
 class HeaderSpoofingTest {
 
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET_A = "callback-secret-a-0123456789";
     private static final String SECRET_B = "callback-secret-b-0123456789";
     private static final String ADMIN = basic(HermodApp.ADMIN, HermodApp.ADMIN_PASSWORD);
@@ -71,12 +69,12 @@ class HeaderSpoofingTest {
     /** {@code tenant} is a query parameter; a header of that name is no tenant filter, for an operator or a tenant. */
     @Test
     void aTenantHeaderIsNoTenantParameter() throws Exception {
-        Answer all = send("GET", "/api/sms", null, ADMIN, "tenant", "school-b");
+        Http.Response all = send("GET", "/api/sms", null, ADMIN, "tenant", "school-b");
         assertThat(all.status()).as(all.toString()).isEqualTo(200);
         assertThat(tenants(all.json())).contains("default", "school-b");
         assertThat(tenants(send("GET", "/api/sms?tenant=school-b", null, ADMIN).json())).containsOnly("school-b");
 
-        Answer own = send("GET", "/api/sms", null, B_SENDER, "tenant", "default");
+        Http.Response own = send("GET", "/api/sms", null, B_SENDER, "tenant", "default");
         assertThat(own.status()).as(own.toString()).isEqualTo(200);
         assertThat(tenants(own.json())).containsOnly("school-b");
     }
@@ -84,10 +82,10 @@ class HeaderSpoofingTest {
     /** {@code /api/sms/{id}} and {@code /api/templates/{name}}: the path decides, not ?id= or a header id. */
     @Test
     void pathParametersComeFromThePathOnly() throws Exception {
-        Answer byQuery = send("GET", "/api/sms/" + defaultSms + "?id=" + schoolBSms, null, ADMIN);
+        Http.Response byQuery = send("GET", "/api/sms/" + defaultSms + "?id=" + schoolBSms, null, ADMIN);
         assertThat(byQuery.status()).as(byQuery.toString()).isEqualTo(200);
         assertThat(byQuery.json().get("id").asLong()).isEqualTo(defaultSms);
-        Answer byHeader = send("GET", "/api/sms/" + defaultSms, null, ADMIN, "id", Long.toString(schoolBSms));
+        Http.Response byHeader = send("GET", "/api/sms/" + defaultSms, null, ADMIN, "id", Long.toString(schoolBSms));
         assertThat(byHeader.status()).as(byHeader.toString()).isEqualTo(200);
         assertThat(byHeader.json().get("id").asLong()).isEqualTo(defaultSms);
 
@@ -114,10 +112,10 @@ class HeaderSpoofingTest {
         int all = send("GET", "/api/sms", null, ADMIN).json().size();
         for (String name : names) {
             String value = name.toLowerCase().contains("code") ? "500" : "/etc/passwd";
-            Answer asHeader = send("GET", "/api/sms", null, ADMIN, name, value);
+            Http.Response asHeader = send("GET", "/api/sms", null, ADMIN, name, value);
             assertThat(asHeader.status()).as(name + " " + asHeader).isEqualTo(200);
             assertThat(asHeader.json().size()).isEqualTo(all);
-            Answer asQuery = send("GET", "/api/sms?" + name + "=" + q(value), null, ADMIN);
+            Http.Response asQuery = send("GET", "/api/sms?" + name + "=" + q(value), null, ADMIN);
             assertThat(asQuery.status()).as(name + " " + asQuery).isEqualTo(200);
             assertThat(asQuery.json().size()).isEqualTo(all);
             assertThat(send("GET", "/api/sms?" + name + "=" + q(value), null, null).status()).isEqualTo(401);
@@ -171,37 +169,14 @@ class HeaderSpoofingTest {
         assertThat(CLIENT.send(noPassword, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
     }
 
-    private Answer callback(String path, String authorization, String... headers) throws Exception {
+    private Http.Response callback(String path, String authorization, String... headers) throws Exception {
         String body = "{\"messageType\":\"text\",\"messageId\":\"m" + (++callbacks) + "\",\"senderAddress\":\"4521000009\","
                 + "\"recipientAddress\":\"4512345678\",\"textMessageContent\":\"hello\"}";
         return send("POST", path, body, authorization, headers);
     }
 
-    private record Answer(int status, String raw, JsonNode json) {
-    }
-
-    private Answer send(String method, String path, String json, String authorization, String... headers)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
-        if (json != null) {
-            b.header("Content-Type", "application/json");
-        }
-        if (authorization != null) {
-            b.header("Authorization", authorization);
-        }
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        JsonNode node;
-        try {
-            node = r.body().isBlank() ? null : JSON.readTree(r.body());
-        } catch (IOException e) {
-            node = null;
-        }
-        return new Answer(r.statusCode(), r.body(), node);
+    private Http.Response send(String method, String path, String json, String authorization, String... headers) {
+        return Http.withAuthorization(app.port(), authorization).send(method, path, json, headers);
     }
 
     private static List<String> tenants(JsonNode list) {

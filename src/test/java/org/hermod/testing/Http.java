@@ -41,6 +41,11 @@ public final class Http {
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** A client that sends {@code authorization} as it is (null: none), for tests of odd credentials. */
+    public static Http withAuthorization(int port, String authorization) {
+        return new Http("http://127.0.0.1:" + port, authorization);
+    }
+
     public static Http bearer(int port, String token) {
         return new Http("http://127.0.0.1:" + port, "Bearer " + token);
     }
@@ -62,6 +67,11 @@ public final class Http {
     }
 
     public Response send(String method, String path, String json) {
+        return send(method, path, json, new String[0]);
+    }
+
+    /** A request with extra headers, given as name, value, name, value, … */
+    public Response send(String method, String path, String json, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
@@ -70,6 +80,9 @@ public final class Http {
         }
         if (authorization != null) {
             b.header("Authorization", authorization);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
         }
         try {
             HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
