@@ -370,7 +370,7 @@ public final class HermodConfiguration implements CamelConfiguration {
         if (http == null) {
             return;
         }
-        String base = "http://" + bindHost(settings.string("hermod.api.host")) + ":" + settings.string("hermod.api.port");
+        String base = scheme(settings) + bindHost(settings.string("hermod.api.host")) + ":" + settings.string("hermod.api.port");
         LOG.info("HTTP endpoints ({} bound to {}):", http.getHttpEndpoints().size(), settings.string("hermod.api.host"));
         http.getHttpEndpoints().stream().sorted(java.util.Comparator.comparing(
                         org.apache.camel.component.platform.http.HttpEndpointModel::getUri))
@@ -382,9 +382,13 @@ public final class HermodConfiguration implements CamelConfiguration {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
+    private static String scheme(Settings settings) {
+        return settings.bool("hermod.api.tls.enabled") ? "https://" : "http://";
+    }
+
     /** Printed on the console; no secret is in it (a generated password is only in its owner-only file). */
     private static void printBanner(Settings settings, SpoolChannel spool, Path createdPassword) {
-        String api = "http://" + bindHost(settings.string("hermod.api.host")) + ":" + settings.string("hermod.api.port");
+        String api = scheme(settings) + bindHost(settings.string("hermod.api.host")) + ":" + settings.string("hermod.api.port");
         StringBuilder sb = new StringBuilder("\n=== Hermod is running ===\n")
                 .append("  database : ").append(Secrets.maskEmbedded(settings.string("hermod.db.url"))).append('\n')
                 .append("  SMS spool: ").append(spool.outgoing().toAbsolutePath().normalize()).append('\n')

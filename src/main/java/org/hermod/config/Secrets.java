@@ -17,7 +17,7 @@ public final class Secrets {
 
     /** Last key parts whose value is a secret, lower case without '-'. */
     public static final List<String> KEYWORDS = List.of("password", "bindpassword", "truststorepassword", "secret",
-            "callbacksecret", "token", "pin", "passphrase", "apikey", "key");
+            "callbacksecret", "token", "pin", "passphrase", "apikey", "key", "keystorepassword");
 
     /** For {@code camel.main.additional-sensitive-keywords}: Camel masks a key whose last part is in this list. */
     public static final String CAMEL_KEYWORDS = String.join(",", KEYWORDS);
