@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A claim is a lease: the process renews it ({@link #renewLease}) while it lives, so a slow or hung channel
  * never has its batch taken from it. Before a channel puts an SMS on the wire it marks it as handed over
- * ({@link Handover}, column {@code sms.handed}); an SMPP channel marks a window at a time. If the process dies, its
+ * ({@link Handover}, table {@code sms_handover}, a row per chunk of a claim); an SMPP channel marks half a window at a
+ * time. If the process dies, its
  * SENDING SMS wait until its lease has not been renewed for the claim timeout; then those never handed over are
  * queued again (they did not leave), and only the handed-over ones are in doubt: resent or marked UNKNOWN as
  * {@code hermod.outbox.in-doubt} says. The handed-over SMS bound the possible duplicates.
@@ -38,6 +39,11 @@ public final class Dispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final AtomicLong CLAIMS = new AtomicLong();
+    /** SMS ids per {@code sms_handover} row: 300 ids of up to 12 digits fit its 4,000 characters. */
+    private static final int HANDOVER_ROW = 300;
+    /** SQL: the SMS row {@code sms} was handed over under its current claim. */
+    private static final String HANDED = "exists (select 1 from sms_handover h where h.claim = sms.claimed_by "
+            + "and h.ids like '%,' || cast(sms.id as varchar(20)) || ',%')";
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -157,7 +163,7 @@ public final class Dispatcher {
                 return List.of();
             }
             try (PreparedStatement ps = c.prepareStatement("update sms set status = 'SENDING', claimed_by = ?, "
-                    + "claim_owner = ?, claimed_at = ?, handed = false, attempts = attempts + 1 where id = ?")) {
+                    + "claim_owner = ?, claimed_at = ?, attempts = attempts + 1 where id = ?")) {
                 for (Claimed sms : due) {
                     Jdbc.bind(ps, token, instanceId, now, sms.id());
                     ps.addBatch();
@@ -270,12 +276,15 @@ public final class Dispatcher {
         return (handing, answered) -> {
             try {
                 jdbc.tx(c -> {
-                    try (PreparedStatement ps = c.prepareStatement("update sms set handed = true where id = ? and claimed_by = ?")) {
-                        for (Long id : handing) {
-                            Jdbc.bind(ps, id, token);
-                            ps.addBatch();
+                    if (!handing.isEmpty()) {
+                        try (PreparedStatement ps = c.prepareStatement("insert into sms_handover (claim, ids) values (?, ?)")) {
+                            for (int i = 0; i < handing.size(); i += HANDOVER_ROW) {
+                                List<Long> part = handing.subList(i, Math.min(handing.size(), i + HANDOVER_ROW));
+                                Jdbc.bind(ps, token, "," + String.join(",", part.stream().map(String::valueOf).toList()) + ",");
+                                ps.addBatch();
+                            }
+                            ps.executeBatch();
                         }
-                        ps.executeBatch();
                     }
                     store(c, answered.stream().map(o -> update(o, batch.get(o.id()), now)).toList(), token, now);
                     return null;
@@ -335,10 +344,12 @@ public final class Dispatcher {
         }
     }
 
+    /** Stores the batch's outcomes and drops its handover rows: nothing of the claim is in flight any more. */
     private void store(List<Update> updates, String token) {
         Instant at = clock.instant();
         jdbc.tx(c -> {
             store(c, updates, token, at);
+            Jdbc.update(c, "delete from sms_handover where claim = ?", token);
             return null;
         });
     }
@@ -369,7 +380,7 @@ public final class Dispatcher {
         try (PreparedStatement ps = c.prepareStatement("update sms set status = ?, sent_at = coalesce(?, sent_at), "
                 + "provider_id = coalesce(?, provider_id), error = case when ? then null else coalesce(?, error) end, "
                 + "next_attempt_at = coalesce(?, next_attempt_at), done_at = ?, attempts = attempts + ?, claimed_by = null, "
-                + "claimed_at = null, handed = false where id = ? and claimed_by = ?")) {
+                + "claimed_at = null where id = ? and claimed_by = ?")) {
             for (Update u : updates) {
                 ps.setString(1, u.status().name());
                 setTimestamp(ps, 2, u.sentAt());
@@ -447,14 +458,17 @@ public final class Dispatcher {
                 ? "queued again, may arrive twice" : "may or may not have been sent; not resent");
         int[] n = jdbc.tx(c -> {
             Jdbc.update(c, "insert into sms_attempt (sms_id, attempt, at, channel, outcome, error) select id, attempts, "
-                    + "?, channel, case when handed then 'IN_DOUBT' else 'NOT_SENT' end, case when handed then ? else ? end "
-                    + "from sms where 1 = 1" + dead, now, handedWhy, notHandedWhy, staleBefore, staleBefore);
-            int notHanded = Jdbc.update(c, "update sms set status = 'QUEUED', claimed_by = null, claimed_at = null, "
-                    + "next_attempt_at = ?, attempts = attempts - 1, error = ? where handed = false" + dead, now,
-                    notHandedWhy, staleBefore, staleBefore);
-            int handed = Jdbc.update(c, "update sms set status = ?, claimed_by = null, claimed_at = null, handed = false, "
-                    + "next_attempt_at = ?, done_at = ?, error = ? where handed = true" + dead, resend ? "QUEUED" : "UNKNOWN",
+                    + "?, channel, case when " + HANDED + " then 'IN_DOUBT' else 'NOT_SENT' end, case when " + HANDED
+                    + " then ? else ? end from sms where 1 = 1" + dead, now, handedWhy, notHandedWhy, staleBefore, staleBefore);
+            // the handed ones first: the others' update clears claimed_by, which HANDED reads
+            int handed = Jdbc.update(c, "update sms set status = ?, claimed_by = null, claimed_at = null, "
+                    + "next_attempt_at = ?, done_at = ?, error = ? where " + HANDED + dead, resend ? "QUEUED" : "UNKNOWN",
                     now, resend ? null : now, handedWhy, staleBefore, staleBefore);
+            int notHanded = Jdbc.update(c, "update sms set status = 'QUEUED', claimed_by = null, claimed_at = null, "
+                    + "next_attempt_at = ?, attempts = attempts - 1, error = ? where not " + HANDED + dead, now,
+                    notHandedWhy, staleBefore, staleBefore);
+            Jdbc.update(c, "delete from sms_handover where claim not in (select claimed_by from sms where status = "
+                    + "'SENDING' and claimed_by is not null)");
             return new int[] {notHanded, handed};
         });
         if (n[0] + n[1] > 0) {

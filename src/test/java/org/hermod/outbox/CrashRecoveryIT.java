@@ -45,7 +45,7 @@ class CrashRecoveryIT {
         first.process().destroyForcibly(); // SIGKILL on Linux
         first.process().waitFor();
         long inFlight = CrashRig.count(db, "select count(*) from sms where status = 'SENDING'");
-        long handedAtKill = CrashRig.count(db, "select count(*) from sms where status = 'SENDING' and handed");
+        long handedAtKill = CrashRig.count(db, "select count(*) from sms where status = 'SENDING' and " + CrashRig.HANDED);
         long sentBeforeKill = CrashRig.count(db, "select count(*) from sms where status = 'SENT'");
 
         CrashRig.Child second = startHermod(db, spool, "second");

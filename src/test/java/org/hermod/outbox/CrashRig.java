@@ -20,6 +20,9 @@ final class CrashRig {
     record Child(Process process, int port) {
     }
 
+    /** SQL: SMS row {@code sms} was handed to the channel under its current claim (as the dispatcher's recovery asks). */
+    static final String HANDED = "exists (select 1 from sms_handover h where h.claim = sms.claimed_by and h.ids like '%,' || cast(sms.id as varchar(20)) || ',%')";
+
     private CrashRig() {
     }
 

@@ -179,10 +179,13 @@ class DispatcherTest {
     @Test
     void smsLeftSendingByACrashAreRecoveredAndSaySo() {
         String insert = "insert into sms (tenant_id, recipient, text, encoding, segments, status, priority, channel, "
-                + "attempts, next_attempt_at, created_at, claimed_by, claimed_at, handed) values ('default', ?, 'x', "
-                + "'GSM7', 1, 'SENDING', 1, 'scripted', 1, ?, ?, 'dead-process-1', ?, ?)";
-        app.jdbc().update(insert, "+4529000040", START, START, START, true);
-        app.jdbc().update(insert, "+4529000041", START, START, START, false);
+                + "attempts, next_attempt_at, created_at, claimed_by, claimed_at) values ('default', ?, 'x', "
+                + "'GSM7', 1, 'SENDING', 1, 'scripted', 1, ?, ?, 'dead-process-1', ?)";
+        app.jdbc().update(insert, "+4529000040", START, START, START);
+        app.jdbc().update(insert, "+4529000041", START, START, START);
+        // the dead process had handed the first to its channel, not the second
+        app.jdbc().update("insert into sms_handover (claim, ids) values ('dead-process-1', ?)",
+                "," + id("+4529000040") + ",");
         clock.advance(Duration.ofMinutes(2));
         assertThat(admin.post("/api/jobs/outbox-housekeeping/run", null).status()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() -> status("+4529000040").equals("SENT")

@@ -80,8 +80,8 @@ class SmppCrashIT {
                 .until(() -> smsc.submitted().size() >= submits);
         child.process().destroyForcibly();
         child.process().waitFor();
-        return CrashRig.count(db, "select count(*) from sms where status = 'SENDING' and handed and claim_owner like '"
-                + child.process().pid() + "@%'");
+        return CrashRig.count(db, "select count(*) from sms where status = 'SENDING' and " + CrashRig.HANDED
+                + " and claim_owner like '" + child.process().pid() + "@%'");
     }
 
     private static CrashRig.Child start(String db, TestSmsc smsc, String name) throws IOException {
