@@ -118,7 +118,9 @@ public final class Inbound {
                 handler.handle(sms);
                 mark(sms, handler.name(), null);
             } else if (forwardTo != null && !forwardTo.isBlank() && mailer.send(forwardTo,
-                    "SMS from " + sms.sender(), "From: " + sms.sender() + "\nReceived: " + sms.receivedAt()
+                    // the office answers, so the body names the sender; a subject shows on lock screens: masked
+                    "SMS from " + org.hermod.outbox.PhoneNumbers.mask(sms.sender()), "From: " + sms.sender()
+                            + "\nReceived: " + sms.receivedAt()
                             + "\nChannel: " + sms.channel() + "\n\n" + sms.text())) {
                 mark(sms, "mail-forward", null);
             } else {

@@ -50,11 +50,13 @@ public final class PhoneNumbers {
             e164 = "+" + defaultCountryCode + compact;
         }
         if (!e164.substring(1).chars().allMatch(Character::isDigit)) {
-            throw new InvalidNumber("'" + raw + "' is not a phone number (only digits, spaces, +, -, / and () are allowed)");
+            // the value is not echoed, only its ends: reasons end up in mails, the error log and API answers
+            throw new InvalidNumber("'" + mask(raw.strip()) + "' is not a phone number (only digits, spaces, +, -, / and () "
+                    + "are allowed)");
         }
         int digits = e164.length() - 1;
         if (digits < 7 || digits > 15) {
-            throw new InvalidNumber("'" + raw + "' has " + digits + " digits; an international number has 7 to 15");
+            throw new InvalidNumber("'" + mask(raw.strip()) + "' has " + digits + " digits; an international number has 7 to 15");
         }
         Optional<Prefix> match = prefixes.stream().filter(p -> e164.startsWith(p.prefix())).findFirst();
         if (match.isPresent()) {

@@ -31,6 +31,35 @@ class ErrorMailTest {
                 .start();
     }
 
+    /**
+     * An inbound SMS no keyword takes is forwarded to the school office, which must be able to answer it: the body
+     * carries the sender's full number, the subject (shown on lock screens and in mail lists) only its ends.
+     */
+    @Test
+    void aForwardedSmsNamesItsSenderInTheBodyAndMasksItInTheSubject() throws Exception {
+        String secret = "callback-secret-forward-0123456789";
+        try (HermodApp app = HermodApp.on(TestDatabases.h2())
+                .with("hermod.mail.enabled", "true").with("hermod.mail.host", "127.0.0.1")
+                .with("hermod.mail.port", Integer.toString(SMTP.getSmtp().getPort()))
+                .with("hermod.mail.from", "hermod@school.example")
+                .with("hermod.inbound.forward-to", "office@school.example")
+                .with("hermod.websms.channels[0].name", "web").with("hermod.websms.channels[0].url", "http://127.0.0.1:9")
+                .with("hermod.websms.channels[0].token", "tok")
+                .with("hermod.websms.channels[0].callback-secret", secret)
+                .start()) {
+            int before = SMTP.getReceivedMessages().length;
+            Http.Response r = app.anonymous().post("/websms/web/callback?secret=" + secret, """
+                    {"messageType": "text", "messageId": "fwd-1", "senderAddress": "4521000009",
+                     "recipientAddress": "4512345678", "textMessageContent": "Kan I ringe mig op?"}""");
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> SMTP.getReceivedMessages().length == before + 1);
+            MimeMessage mail = SMTP.getReceivedMessages()[before];
+            assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("office@school.example");
+            assertThat(mail.getSubject()).isEqualTo("SMS from +45*****009");
+            assertThat(GreenMailUtil.getBody(mail)).contains("From: +4521000009").contains("Kan I ringe mig op?");
+        }
+    }
+
     @Test
     void failuresOfManySmsArriveInOneMailWithMaskedNumbers() throws Exception {
         try (HermodApp app = start(SMTP.getSmtp().getPort())) {

@@ -29,6 +29,11 @@ class PhoneNumbersTest {
         assertThatThrownBy(() -> numbers.normalise("+33 6 12 34 56 78")).hasMessageContaining("no mobile prefixes configured");
         assertThatThrownBy(() -> numbers.normalise("call me")).hasMessageContaining("not a phone number");
         assertThatThrownBy(() -> numbers.normalise("")).hasMessage("no number");
+        // a reason never carries the number it was given: it goes into mails, the error log and API answers
+        assertThatThrownBy(() -> numbers.normalise("2011 2233 4455 6677 88")).hasMessageContaining("has 20 digits")
+                .hasMessageNotContaining("2233 4455").hasMessageNotContaining("22334455");
+        assertThatThrownBy(() -> numbers.normalise("20 11 22 33 x")).hasMessageContaining("not a phone number")
+                .hasMessageNotContaining("11 22");
         assertThatThrownBy(() -> numbers.normalise("+49176123456789")).hasMessageContaining("have 13 digits");
     }
 
