@@ -5,9 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -29,6 +27,7 @@ import org.hermod.api.auth.Passwords;
 import org.hermod.api.auth.Permission;
 import org.hermod.channel.SmsChannel;
 import org.hermod.channel.spool.SpoolChannel;
+import org.hermod.config.OwnerOnlyFiles;
 import org.hermod.config.Secrets;
 import org.hermod.config.Settings;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -336,24 +335,8 @@ public final class HermodConfiguration implements CamelConfiguration {
      */
     static Path writeOwnerOnly(Path file, String content) {
         try {
-            Path dir = file.toAbsolutePath().normalize().getParent();
-            boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-            if (!Files.isDirectory(dir)) {
-                if (posix) {
-                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                } else {
-                    Files.createDirectories(dir);
-                }
-            }
-            Path target = dir.resolve(file.getFileName());
-            Files.deleteIfExists(target);
-            if (posix) {
-                Files.createFile(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } else {
-                Files.createFile(target);
-            }
-            Files.writeString(target, content);
-            return target;
+            OwnerOnlyFiles.write(file, content, true);
+            return file.toAbsolutePath().normalize();
         } catch (java.io.IOException e) {
             throw new IllegalStateException("Cannot write the generated operator password to " + file
                     + "; set HERMOD_ADMIN_PASSWORD before the first start instead", e);

@@ -2,7 +2,6 @@ package org.hermod.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,6 +9,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import org.flywaydb.core.Flyway;
+import org.hermod.config.OwnerOnlyFiles;
 import org.hermod.config.Settings;
 
 /** The connection pool and the schema migrations; plus the two conversions every repository needs. */
@@ -52,13 +52,8 @@ public final class Database {
     private static void createParent(String file) {
         try {
             Path parent = Path.of(file).toAbsolutePath().getParent();
-            if (parent != null && !Files.isDirectory(parent)) {
-                Files.createDirectories(parent);
-                try { // the database holds a school's personal data: its folder is the owner's only
-                    Files.setPosixFilePermissions(parent, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-                } catch (UnsupportedOperationException notPosix) {
-                    // Windows: the folder inherits its parent's ACL
-                }
+            if (parent != null) { // the database holds a school's personal data: its folder is the owner's only
+                OwnerOnlyFiles.createDirectories(parent);
             }
         } catch (java.io.IOException e) {
             throw new IllegalStateException("Cannot create the database folder for " + file, e);

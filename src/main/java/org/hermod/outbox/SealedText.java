@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.hermod.config.OwnerOnlyFiles;
 
 /**
  * The text of an SMS that carries a temporary password, as the database keeps it while the SMS waits: sealed with
@@ -46,29 +46,13 @@ public final class SealedText {
     public static SealedText ofFile(Path file) {
         try {
             if (!Files.exists(file)) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
                 byte[] key = new byte[32];
                 RANDOM.nextBytes(key);
-                Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".secret", ".tmp");
-                ownerOnly(tmp);
-                Files.writeString(tmp, Base64.getEncoder().encodeToString(key) + "\n");
-                try {
-                    Files.move(tmp, file); // not REPLACE_EXISTING: another process may have made it meanwhile
-                } catch (java.nio.file.FileAlreadyExistsException madeMeanwhile) {
-                    Files.delete(tmp);
-                }
+                OwnerOnlyFiles.write(file, Base64.getEncoder().encodeToString(key) + "\n", false);
             }
             return ofKey(Files.readString(file, StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read or create the secrets key " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void ownerOnly(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // Windows: the file inherits the folder's ACL
         }
     }
 
