@@ -81,10 +81,12 @@ public final class DeliveryReports implements Dispatcher.SentListener {
     private record Candidate(long smsId, int partNo, String recipient, String status) {
     }
 
-    private static List<Candidate> candidates(Connection c, String channel, String providerId) throws SQLException {
+    /** The recorded parts with this id whose recipient the report's {@code address} names, newest first. */
+    private static List<Candidate> matching(Connection c, String channel, String providerId, String address)
+            throws SQLException {
         return Jdbc.query(c, "select sms_id, part_no, recipient, status from sms_part where channel = ? and provider_id = ? "
                 + "order by sms_id desc", rs -> new Candidate(rs.getLong(1), rs.getInt(2), rs.getString(3),
-                rs.getString(4)), channel, providerId);
+                rs.getString(4)), channel, providerId).stream().filter(p -> sameNumber(p.recipient(), address)).toList();
     }
 
     /**
@@ -143,8 +145,7 @@ public final class DeliveryReports implements Dispatcher.SentListener {
         List<Long> applied = jdbc.tx(c -> {
             // look first, then write: an update that finds nothing cannot tell "not recorded yet" from "recorded a
             // moment after the update looked", and the second case must not be taken for a repeated report
-            List<Candidate> matching = candidates(c, channel, providerId).stream()
-                    .filter(p -> sameNumber(p.recipient(), address)).toList();
+            List<Candidate> matching = matching(c, channel, providerId, address);
             if (matching.isEmpty()) {
                 boolean pending = !Jdbc.query(c, "select status from pending_report where channel = ? and provider_id = ? "
                         + "and recipient = ?", rs -> rs.getString(1), channel, providerId, address).isEmpty();
@@ -211,8 +212,7 @@ public final class DeliveryReports implements Dispatcher.SentListener {
                 rs.getString(3), rs.getString(4), rs.getString(5)}, args);
         Set<Long> smsIds = new LinkedHashSet<>();
         for (String[] r : kept) {
-            List<Candidate> matching = candidates(c, r[0], r[1]).stream().filter(p -> sameNumber(p.recipient(), r[2]))
-                    .toList();
+            List<Candidate> matching = matching(c, r[0], r[1], r[2]);
             if (matching.isEmpty()) {
                 continue; // the id is recorded for another recipient: still waiting for its own part
             }

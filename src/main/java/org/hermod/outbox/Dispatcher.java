@@ -29,11 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A claim is a lease: the process renews it ({@link #renewLease}) while it lives, so a slow or hung channel
  * never has its batch taken from it. Before a channel puts an SMS on the wire it marks it as handed over
- * ({@link Handover}, table {@code sms_handover}, a row per chunk of a claim); an SMPP channel marks half a window at a
- * time. If the process dies, its
- * SENDING SMS wait until its lease has not been renewed for the claim timeout; then those never handed over are
- * queued again (they did not leave), and only the handed-over ones are in doubt: resent or marked UNKNOWN as
- * {@code hermod.outbox.in-doubt} says. The handed-over SMS bound the possible duplicates.
+ * ({@link Handover}, table {@code sms_handover}, a row per chunk of a claim); an SMPP channel marks half a window at
+ * a time. If the process dies, its SENDING SMS wait until its lease has not been renewed for the claim timeout; then
+ * those never handed over are queued again (they did not leave), and only the handed-over ones are in doubt: resent
+ * or marked UNKNOWN as {@code hermod.outbox.in-doubt} says. The handed-over SMS bound the possible duplicates.
  */
 public final class Dispatcher {
 
@@ -269,8 +268,7 @@ public final class Dispatcher {
      * came back since its last call, so that neither waits for the whole batch: after a crash only SMS on the wire or
      * answered within the last window are in doubt. The ids of outcomes it committed go into {@code stored}, and the
      * batch's own store at its end skips them (a failed record adds none, so its outcomes are stored then). A mark
-     * that cannot be stored
-     * stops those SMS from being sent: nothing may leave that a crash would not find in doubt.
+     * that cannot be stored stops those SMS from being sent: nothing may leave that a crash would not find in doubt.
      */
     private Handover handover(String token, Map<Long, Claimed> batch, Instant now, java.util.Set<Long> stored) {
         return (handing, answered) -> {
