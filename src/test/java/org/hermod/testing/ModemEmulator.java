@@ -359,8 +359,10 @@ public final class ModemEmulator {
             silent = true;
             return true;
         }
+        // decided before the answer: a test may turn reports off as soon as it has the answer
+        boolean reportNow = report && autoStatusReport;
         answer("+CMGS: " + reference, "OK");
-        if (report && autoStatusReport) {
+        if (reportNow) {
             String status = statusReport(pdu, reference, reportStatus);
             write("\r\n+CDS: " + tpduLength(status) + "\r\n" + status + "\r\n");
         }
