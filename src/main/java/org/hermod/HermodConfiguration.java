@@ -85,6 +85,23 @@ public final class HermodConfiguration implements CamelConfiguration {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HermodConfiguration.class);
 
+    /**
+     * The API's port, after checking {@code hermod.observe.*}: on the API's port, /observe/* shares the API's listener
+     * (one host); on a port of its own it gets a listener of its own.
+     */
+    private static int observeListener(Settings settings) {
+        int api = settings.integer("hermod.api.port", 1, 65535);
+        int observe = settings.integer("hermod.observe.port", 1, 65535);
+        String apiHost = settings.string("hermod.api.host");
+        String observeHost = settings.string("hermod.observe.host");
+        if (api == observe && !apiHost.equals(observeHost)) {
+            throw new org.hermod.config.ConfigException("hermod.observe.host", "'" + observeHost + "' differs from "
+                    + "hermod.api.host '" + apiHost + "' on the same port " + api + "; give /observe/* a port of its "
+                    + "own (hermod.observe.port) to bind it elsewhere");
+        }
+        return api;
+    }
+
     @Override
     public void configure(CamelContext context) {
         logConfiguration(context);
@@ -97,6 +114,7 @@ public final class HermodConfiguration implements CamelConfiguration {
         // platform-http creates its Vert.x with the VertxOptions it finds in the registry
         registry.bind("vertxOptions", new io.vertx.core.VertxOptions()
                 .setWorkerPoolSize(settings.integer("hermod.api.worker-threads", 1, 1000)));
+        registry.bind("platform-http-engine", new org.hermod.api.ApiHttpEngine(observeListener(settings)));
         OutboxSettings outboxSettings = OutboxSettings.from(settings);
         HikariDataSource dataSource = Database.open(settings);
         registry.bind("dataSource", dataSource);

@@ -35,14 +35,7 @@ class TlsTest {
 
     @Test
     void theApiAndHealthAreServedOverTlsOnly() throws Exception {
-        Path store = temp.resolve("api.p12");
-        Process keytool = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "hermod", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12",
-                "-keystore", store.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD))
-                .redirectErrorStream(true).start();
-        assertThat(keytool.waitFor()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
-
+        Path store = keyStore();
         try (HermodApp app = HermodApp.on(TestDatabases.h2())
                 .with("hermod.api.tls.enabled", "true")
                 .with("hermod.api.tls.key-store", "file:" + store)
@@ -50,8 +43,7 @@ class TlsTest {
                 .start()) {
             HttpClient client = HttpClient.newBuilder().sslContext(trusting(store)).connectTimeout(Duration.ofSeconds(5))
                     .build();
-            String auth = "Basic " + Base64.getEncoder().encodeToString((HermodApp.ADMIN + ":" + HermodApp.ADMIN_PASSWORD)
-                    .getBytes(StandardCharsets.UTF_8));
+            String auth = basicAdmin();
             HttpResponse<String> api = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + app.port()
                     + "/api/sms")).header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(api.statusCode()).as(api.body()).isEqualTo(200);
@@ -62,6 +54,57 @@ class TlsTest {
                     "http://127.0.0.1:" + app.port() + "/api/sms")).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString())).as("plain HTTP on the TLS port").isInstanceOf(Exception.class);
         }
+    }
+
+    /**
+     * deploy/hermod.properties.example as it is (its hermod.api.* and hermod.observe.* keys; only the ports and the
+     * key store's path changed): the API over TLS only, health and metrics over plain HTTP on loopback only.
+     */
+    @Test
+    void theProductionExampleKeepsObserveOffTheApisListener() throws Exception {
+        Path store = keyStore();
+        java.util.Properties example = new java.util.Properties();
+        try (var in = Files.newBufferedReader(Path.of("deploy/hermod.properties.example"), StandardCharsets.UTF_8)) {
+            example.load(in);
+        }
+        int observe = HermodApp.freePort();
+        HermodApp.Builder builder = HermodApp.on(TestDatabases.h2());
+        example.stringPropertyNames().stream().filter(k -> k.startsWith("hermod.api.") || k.startsWith("hermod.observe."))
+                .filter(k -> !k.equals("hermod.api.port")) // HermodApp picks a free one
+                .forEach(k -> builder.with(k, example.getProperty(k)));
+        assertThat(example.getProperty("hermod.api.tls.enabled")).isEqualTo("true");
+        assertThat(example.getProperty("hermod.observe.host")).isEqualTo("127.0.0.1");
+        builder.with("hermod.observe.port", Integer.toString(observe))
+                .with("hermod.api.tls.key-store", "file:" + store)
+                .with("hermod.api.tls.key-store-password", PASSWORD);
+        try (HermodApp app = builder.start()) {
+            HttpClient client = HttpClient.newBuilder().sslContext(trusting(store)).connectTimeout(Duration.ofSeconds(5))
+                    .build();
+            HttpResponse<String> api = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + app.port()
+                    + "/api/sms")).header("Authorization", basicAdmin()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(api.statusCode()).as(api.body()).isEqualTo(200);
+            HttpResponse<String> healthOnApi = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
+                    + app.port() + "/observe/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(healthOnApi.statusCode()).as("health on the public listener").isEqualTo(404);
+            assertThat(org.hermod.testing.Http.anonymous(observe).get("/observe/health").status()).isEqualTo(200);
+            assertThat(org.hermod.testing.Http.anonymous(observe).get("/observe/metrics").status()).isEqualTo(200);
+        }
+    }
+
+    private static String basicAdmin() {
+        return "Basic " + Base64.getEncoder().encodeToString((HermodApp.ADMIN + ":" + HermodApp.ADMIN_PASSWORD)
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Path keyStore() throws Exception {
+        Path store = temp.resolve("api.p12");
+        Process keytool = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "hermod", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12",
+                "-keystore", store.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD))
+                .redirectErrorStream(true).start();
+        assertThat(keytool.waitFor()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+        return store;
     }
 
     private static SSLContext trusting(Path store) throws Exception {
