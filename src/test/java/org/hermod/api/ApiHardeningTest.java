@@ -118,6 +118,37 @@ class ApiHardeningTest {
         assertThat(app.count("select count(*) from api_user where lower(username) = 'admin'")).isEqualTo(1);
     }
 
+    /**
+     * Eight requests at once for one name in eight spellings: the hashing between check and insert gives them all
+     * time to pass the check, and the unique index on the lower-cased name lets exactly one in.
+     */
+    @Test
+    void namesDifferingOnlyInCaseMadeAtOnceGiveOneUser() throws Exception {
+        String[] names = {"racer", "Racer", "RACER", "rAcer", "raCer", "racEr", "raceR", "RaCeR"};
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(names.length);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (String name : names) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return admin.post("/api/users", "{\"username\":\"" + name + "\",\"tenant\":\"school-b\","
+                            + "\"password\":\"racer-password-1\",\"permissions\":[\"sms.view\"]}").status();
+                }));
+            }
+            go.countDown();
+            java.util.List<Integer> statuses = new java.util.ArrayList<>();
+            for (var answer : answers) {
+                statuses.add(answer.get());
+            }
+            assertThat(statuses).containsOnly(201, 409);
+            assertThat(statuses.stream().filter(s -> s == 201)).hasSize(1);
+            assertThat(app.count("select count(*) from api_user where lower(username) = 'racer'")).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static java.util.List<String> texts(Http.Response r) {
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         java.util.List<String> out = new java.util.ArrayList<>();

@@ -79,6 +79,39 @@ class ApiSecurityTest {
         assertThat(app.anonymous().get("/api/sms").raw()).doesNotContain("Authorization");
     }
 
+    /**
+     * The OpenAPI description says how to authenticate (Basic and Bearer schemes, required on every /api operation)
+     * and which query parameters each list takes, so a generated client sends credentials in the header, not the URL.
+     */
+    @Test
+    void theOpenApiDescriptionDeclaresItsSecuritySchemesAndQueryParameters() {
+        JsonNode openapi = app.anonymous().get("/api/openapi.json").json();
+        JsonNode schemes = openapi.at("/components/securitySchemes");
+        assertThat(schemes.at("/basic/type").asText()).as(schemes.toString()).isEqualTo("http");
+        assertThat(schemes.at("/basic/scheme").asText()).isEqualTo("basic");
+        assertThat(schemes.at("/bearer/scheme").asText()).isEqualTo("bearer");
+        List<String> unsecured = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> paths = openapi.get("paths").fields(); paths.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            if (!path.getKey().startsWith("/api/")) {
+                continue;
+            }
+            path.getValue().fields().forEachRemaining(op -> {
+                JsonNode security = op.getValue().get("security");
+                if (security == null || !security.toString().contains("basic") || !security.toString().contains("bearer")) {
+                    unsecured.add(op.getKey() + " " + path.getKey());
+                }
+            });
+        }
+        assertThat(unsecured).as("operations without the Basic and Bearer requirements").isEmpty();
+        List<String> smsListParameters = new ArrayList<>();
+        openapi.at("/paths/~1api~1sms/get/parameters").forEach(p -> smsListParameters.add(p.get("in").asText() + ":"
+                + p.get("name").asText()));
+        assertThat(smsListParameters).contains("query:tenant", "query:status", "query:from", "query:to",
+                "query:recipient", "query:text", "query:limit", "query:offset");
+        assertThat(openapi.at("/paths/~1api~1errors/get/parameters").toString()).contains("\"max\"", "\"job\"");
+    }
+
     @Test
     void tokensAuthenticateAndAreShownOnce() {
         Http.Response token = admin.post("/api/tokens", "{\"name\":\"ci\"}");

@@ -122,16 +122,17 @@ public final class ApiUsers {
         if (password.length() < 12) {
             throw Problem.badRequest("password", "must have at least 12 characters");
         }
-        // unique regardless of case: a tenant's "ADMIN" or "Admin" would pass for the operator "admin" in a list or log
-        if (!jdbc.query("select username from api_user where lower(username) = lower(?)", rs -> rs.getString(1),
-                username).isEmpty()) {
+        // unique regardless of case: a tenant's "ADMIN" or "Admin" would pass for the operator "admin" in a list or
+        // log. The unique index on username_key (V47) decides under concurrency; this check only saves the hashing.
+        String key = username.toLowerCase(java.util.Locale.ROOT);
+        if (!jdbc.query("select username from api_user where lower(username) = ?", rs -> rs.getString(1), key).isEmpty()) {
             throw new Problem(Problem.Kind.CONFLICT, "username", "user " + username + " exists already");
         }
         String hash = Passwords.hash(password); // slow on purpose: another request may create the user meanwhile
         try {
-            jdbc.update("insert into api_user (username, tenant_id, password_hash, permissions, created_at) values (?, ?, ?, ?, ?)",
-                    username, tenant, hash, permissions.stream().map(p -> p.key).sorted().collect(Collectors.joining(",")),
-                    clock.instant());
+            jdbc.update("insert into api_user (username, username_key, tenant_id, password_hash, permissions, created_at) "
+                    + "values (?, ?, ?, ?, ?, ?)", username, key, tenant, hash,
+                    permissions.stream().map(p -> p.key).sorted().collect(Collectors.joining(",")), clock.instant());
         } catch (org.hermod.db.Jdbc.DataException e) {
             if (e.isUniqueViolation()) {
                 throw new Problem(Problem.Kind.CONFLICT, "username", "user " + username + " exists already");
