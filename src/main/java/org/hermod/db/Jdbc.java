@@ -103,10 +103,13 @@ public final class Jdbc {
         }
     }
 
-    /** An unexpected database failure. */
+    /**
+     * An unexpected database failure. Its message and causes quote no value of the statement ({@link SqlMessages}):
+     * they are logged and shown in the error log, and the values may be personal data.
+     */
     public static final class DataException extends RuntimeException {
         public DataException(SQLException cause) {
-            super(cause.getMessage(), cause);
+            super(SqlMessages.withoutValues(cause.getMessage()), SqlMessages.withoutValues(cause));
         }
 
         /** A unique or primary key was violated (SQLState 23505 on H2 and PostgreSQL): someone inserted it first. */
