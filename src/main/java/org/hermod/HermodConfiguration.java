@@ -208,8 +208,7 @@ public final class HermodConfiguration implements CamelConfiguration {
         registry.bind("deliveryReports", reports);
         registry.bind("inboundApi", new InboundApi(users, inbound));
         registry.bind("webSmsCallbacks", new WebSmsCallbacks(websms, inbound, reports, clock));
-        KannelDlr kannelDlr = new KannelDlr(jdbc, clock,
-                DlrUrlPolicy.parse(settings.string("hermod.kannel.dlr-allowed-hosts", "")));
+        KannelDlr kannelDlr = new KannelDlr(jdbc, clock, DlrUrlPolicy.perTenant(settings::optional));
         registry.bind("kannelDlr", kannelDlr);
         // sendsms gets one request per SMS, many at once: they are committed together, up to 200 per transaction
         GroupCommit kannelCommits = new GroupCommit(jdbc, outbox, clock, 200, "kannel-sendsms");

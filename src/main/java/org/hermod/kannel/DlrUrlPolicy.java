@@ -59,6 +59,19 @@ public final class DlrUrlPolicy {
         this.resolver = resolver;
     }
 
+    /**
+     * The rule of each tenant: {@code hermod.kannel.tenant.<tenant>.dlr-allowed-hosts} when it is set, in place of
+     * {@code hermod.kannel.dlr-allowed-hosts} (so one school may reach its own callback host while the others may
+     * not); parsed once per tenant. {@code setting} looks a key up.
+     */
+    public static java.util.function.Function<String, DlrUrlPolicy> perTenant(
+            java.util.function.Function<String, Optional<String>> setting) {
+        DlrUrlPolicy common = parse(setting.apply(KEY).orElse(""));
+        java.util.Map<String, DlrUrlPolicy> byTenant = new java.util.concurrent.ConcurrentHashMap<>();
+        return tenant -> tenant == null ? common : byTenant.computeIfAbsent(tenant, t ->
+                setting.apply("hermod.kannel.tenant." + t + ".dlr-allowed-hosts").map(DlrUrlPolicy::parse).orElse(common));
+    }
+
     /** The setting's value: comma separated host names and CIDRs; empty for "any public address". */
     public static DlrUrlPolicy parse(String allowed) {
         return parse(allowed, InetAddress::getAllByName);

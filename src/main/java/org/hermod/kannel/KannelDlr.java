@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.hermod.Problem;
 import org.hermod.db.Jdbc;
 import org.slf4j.Logger;
@@ -45,20 +46,21 @@ public final class KannelDlr {
     /** Never follows a redirect: it could lead to a host {@link DlrUrlPolicy} refuses. */
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).build();
-    private final DlrUrlPolicy policy;
+    private final Function<String, DlrUrlPolicy> policies;
 
-    public KannelDlr(Jdbc jdbc, Clock clock, DlrUrlPolicy policy) {
+    /** {@code policies}: the callback rule of a tenant ({@link DlrUrlPolicy#perTenant}). */
+    public KannelDlr(Jdbc jdbc, Clock clock, Function<String, DlrUrlPolicy> policies) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.policy = policy;
+        this.policies = policies;
     }
 
     /**
      * Checks dlr-url and dlr-mask as given to sendsms; null url or mask 0 means no callbacks. The URL must still be
      * an http(s) URL once its escapes are filled, so a bad one is refused now rather than every callback failing,
-     * and its host must be one {@link DlrUrlPolicy} allows.
+     * and its host must be one the tenant's {@link DlrUrlPolicy} allows.
      */
-    void validate(String url, int mask) {
+    void validate(String url, int mask, String tenant) {
         if (mask < 0 || mask > 31) {
             throw Problem.badRequest("dlr-mask", "must be between 0 and 31");
         }
@@ -74,7 +76,7 @@ public final class KannelDlr {
             if (uri.getHost() == null) {
                 throw Problem.badRequest("dlr-url", "has no host");
             }
-            policy.refusal(uri).ifPresent(why -> {
+            policies.apply(tenant).refusal(uri).ifPresent(why -> {
                 throw Problem.badRequest("dlr-url", why);
             });
         } catch (URISyntaxException e) {
@@ -90,18 +92,18 @@ public final class KannelDlr {
 
     private record Due(long smsId, String url, int mask, int reported, int attempts, String status, boolean sent,
                        String recipient, String providerId, String error, String sender, String receipt,
-                       String channel, String requestedBy) {
+                       String channel, String requestedBy, String tenant) {
     }
 
     /** Calls back what is due; returns how many callbacks succeeded. */
     public int run() {
         List<Due> due = jdbc.query("select d.sms_id, d.url, d.mask, d.reported, d.attempts, s.status, s.sent_at, "
-                + "s.recipient, s.provider_id, s.error, d.sender, d.receipt, s.channel, r.requested_by "
+                + "s.recipient, s.provider_id, s.error, d.sender, d.receipt, s.channel, r.requested_by, s.tenant_id "
                 + "from kannel_dlr d join sms s on s.id = d.sms_id left join sms_request r on r.id = s.request_id "
                 + "where d.done = false and s.status not in ('QUEUED', 'SENDING') order by d.sms_id limit 500",
                 rs -> new Due(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getString(6),
                         rs.getObject(7) != null, rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
-                        rs.getString(12), rs.getString(13), rs.getString(14)));
+                        rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15)));
         int called = 0;
         for (Due d : due) {
             int events = events(d.status(), d.sent());
@@ -142,7 +144,7 @@ public final class KannelDlr {
     private String call(Due d, int event) {
         try {
             URI url = KannelEscapes.toUri(KannelEscapes.expand(d.url(), report(d, event)));
-            Optional<String> refused = policy.refusal(url);
+            Optional<String> refused = policies.apply(d.tenant()).refusal(url);
             if (refused.isPresent()) {
                 return "refused: " + refused.get();
             }

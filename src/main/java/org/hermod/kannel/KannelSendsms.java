@@ -95,7 +95,7 @@ public final class KannelSendsms {
         try {
             String dlrUrl = p.get("dlr-url");
             int dlrMask = dlrMask(p.get("dlr-mask"));
-            dlr.validate(dlrUrl, dlrMask);
+            dlr.validate(dlrUrl, dlrMask, tenant);
             Outbox.Plan plan = outbox.plan(new SendRequest(tenant, numbers, null, null, false, text, null,
                     Priority.NORMAL, null, null, p.get("smsc")));
             String sender = p.get("from");

@@ -105,8 +105,54 @@ class DlrUrlPolicyTest {
                 .hasMessageContaining("hermod.kannel.dlr-allowed-hosts");
     }
 
+    /**
+     * One school's own callback host on its network: {@code hermod.kannel.tenant.<tenant>.dlr-allowed-hosts} lets
+     * that tenant's sendsms users call it back, while every other tenant keeps the common rule (public hosts only).
+     */
+    @Test
+    void aTenantsOwnListAllowsItsHostForItsUsersOnly() throws Exception {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/", ex -> {
+            calls.add(ex.getRequestURI().toString());
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        receiver.start();
+        try (HermodApp app = HermodApp.on(TestDatabases.h2())
+                .with("hermod.kannel.tenant.school-b.dlr-allowed-hosts", "127.0.0.1").start()) {
+            assertThat(app.admin().post("/api/tenants", "{\"id\":\"school-b\",\"name\":\"School B\","
+                    + "\"timeZone\":\"Europe/Copenhagen\"}").status()).isEqualTo(201);
+            assertThat(app.admin().post("/api/users", "{\"username\":\"b-app\",\"tenant\":\"school-b\","
+                    + "\"password\":\"b-app-password\",\"permissions\":[\"sms.send\"]}").status()).isEqualTo(201);
+            String local = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/dlr?id=%I";
+
+            HttpResponse<String> refused = sendsms(app, HermodApp.ADMIN, HermodApp.ADMIN_PASSWORD, "+4521444011", local);
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+            HttpResponse<String> accepted = sendsms(app, "b-app", "b-app-password", "+4521444012", local);
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+            long id = app.count("select id from sms where recipient = '+4521444012'");
+            await().atMost(Duration.ofSeconds(15)).until(() -> calls.contains("/dlr?id=" + id));
+            // a default tenant's callback to that host that got stored is refused when it is made (SENT by the spool)
+            assertThat(sendsms(app, HermodApp.ADMIN, HermodApp.ADMIN_PASSWORD, "+4521444013", null).statusCode())
+                    .isEqualTo(202);
+            long other = app.count("select id from sms where recipient = '+4521444013'");
+            app.jdbc().update("insert into kannel_dlr (sms_id, url, mask) values (?, ?, 8)", other, local);
+            await().atMost(Duration.ofSeconds(15)).until(() -> app.count("select count(*) from kannel_dlr "
+                    + "where sms_id = ? and last_error like 'refused: %'", other) == 1);
+            assertThat(calls).containsExactly("/dlr?id=" + id);
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
     private static HttpResponse<String> sendsms(HermodApp app, String to, String dlrUrl) throws Exception {
-        String query = "username=" + HermodApp.ADMIN + "&password=" + q(HermodApp.ADMIN_PASSWORD) + "&to=" + q(to)
+        return sendsms(app, HermodApp.ADMIN, HermodApp.ADMIN_PASSWORD, to, dlrUrl);
+    }
+
+    private static HttpResponse<String> sendsms(HermodApp app, String user, String password, String to, String dlrUrl)
+            throws Exception {
+        String query = "username=" + user + "&password=" + q(password) + "&to=" + q(to)
                 + "&text=x" + (dlrUrl == null ? "" : "&dlr-mask=8&dlr-url=" + q(dlrUrl));
         return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/cgi-bin/sendsms?"
                 + query)).GET().build(), HttpResponse.BodyHandlers.ofString());
