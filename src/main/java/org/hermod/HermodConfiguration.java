@@ -231,7 +231,7 @@ public final class HermodConfiguration implements CamelConfiguration {
                 settings.integer("hermod.sis.batch-size", 1, 50_000), settings.integer("hermod.sis.progress-every", 1, 10_000_000));
         sisImporter.recoverInterrupted();
         registry.bind("sisImporter", sisImporter);
-        registry.bind("sisApi", new SisApi(users, jdbc));
+        registry.bind("sisApi", new SisApi(users, jdbc, sisImporter));
         List<LdapImportSettings> ldapImports = LdapImportSettings.all(settings);
         registry.bind("ldapImporter", new LdapImporter(jdbc, clock, tenants, prefixes, defaultCountryCode, ldapImports,
                 settings.integer("hermod.sis.batch-size", 1, 50_000), settings.integer("hermod.sis.progress-every", 1, 10_000_000)));

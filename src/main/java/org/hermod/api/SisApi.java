@@ -21,10 +21,31 @@ public final class SisApi extends Api {
             + "error_count, message";
 
     private final Jdbc jdbc;
+    private final org.hermod.sis.SisImporter importer;
 
-    public SisApi(ApiUsers users, Jdbc jdbc) {
+    public SisApi(ApiUsers users, Jdbc jdbc, org.hermod.sis.SisImporter importer) {
         super(users);
         this.jdbc = jdbc;
+        this.importer = importer;
+    }
+
+    /**
+     * POST /api/imports/{id}/confirm : a full import held by the deletion threshold is imported again, ending the
+     * users its export lacks. The caller's tenant must be the import's.
+     */
+    public String confirm(Exchange exchange) {
+        Principal caller = caller(exchange).require(Permission.DIRECTORY_EDIT);
+        long id = id(exchange, "id");
+        String tenant = jdbc.query("select tenant_id from sis_import where id = ?", rs -> rs.getString(1), id).stream()
+                .filter(t -> caller.operator() || caller.tenant().equals(t)).findFirst()
+                .orElseThrow(() -> new Problem(Problem.Kind.NOT_FOUND, "id", "no import " + id));
+        org.hermod.sis.SisImporter.Confirmation done = importer.confirm(id, caller.username());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", done.importId());
+        body.put("tenant", tenant);
+        body.put("status", "CONFIRMED");
+        body.put("requeued", done.requeued().getFileName().toString());
+        return Json.respond(exchange, 202, body);
     }
 
     /** GET /api/imports?tenant=&limit= : newest first. */

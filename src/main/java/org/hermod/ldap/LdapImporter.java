@@ -114,7 +114,7 @@ public final class LdapImporter {
         try (ImportLog log = ImportLog.start(jdbc.dataSource(), clock, s.tenant(), s.source(), "ldap-" + name, null, "ldap",
                 s.full(), progressEvery, s.reportFolder().resolve(".work"))) {
             DirectoryWriter.Options options = new DirectoryWriter.Options(s.tenant(), s.source(), log.id(), s.full(),
-                    s.welcome(), today, today.plusDays(s.grace().toDays()), batchSize);
+                    s.welcome(), today, today.plusDays(s.grace().toDays()), batchSize, null);
             Function<String, String> mobile = mobileNormaliser();
             int[] pages = {0};
             AtomicReference<String> highest = new AtomicReference<>(mark);

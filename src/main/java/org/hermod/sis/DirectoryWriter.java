@@ -59,9 +59,24 @@ public final class DirectoryWriter implements Sink {
     }
 
     /** How users from this source are treated; {@code batchSize} is the rows per COPY into the staging tables. */
+    /**
+     * @param maxEndPercent a full import that would end more than this share of the source's active users is held
+     *                      ({@link #held()}): nothing is merged; null: never held (an operator confirmed it)
+     */
     public record Options(String tenant, String source, long importId, boolean full, boolean welcome,
-                          LocalDate today, LocalDate endDateForMissing, int batchSize) {
+                          LocalDate today, LocalDate endDateForMissing, int batchSize, Integer maxEndPercent) {
     }
+
+    /** A full import held by the deletion threshold: it would end {@code ending} of the source's {@code active} users. */
+    public record Hold(long ending, long active, int maxEndPercent) {
+        public String describe() {
+            return "would end " + ending + " of the source's " + active + " active users ("
+                    + (active == 0 ? 100 : Math.round(100.0 * ending / active)) + " %), more than max-end-percent "
+                    + maxEndPercent + " %";
+        }
+    }
+
+    private Hold hold;
 
     private static final List<String> USER_STAGE = List.of("seq", "file", "line", "id_column", "sis_id", "account",
             "given_name", "family_name", "role", "mobile", "mobile_norm", "email", "start_date", "end_date");
@@ -164,8 +179,9 @@ public final class DirectoryWriter implements Sink {
     @Override
     public void onUser(SisUser u) {
         LocalDate end = u.endDate();
-        if ("tobedeleted".equals(u.status()) && (end == null || end.isAfter(o.today()))) {
-            end = o.today();
+        // an end date is the last day a user is active; tobedeleted stops at once, so the user ended yesterday
+        if ("tobedeleted".equals(u.status()) && (end == null || !end.isBefore(o.today()))) {
+            end = o.today().minusDays(1);
         }
         String mobile = blankToNull(u.mobile());
         Origin at = u.origin();
@@ -227,6 +243,13 @@ public final class DirectoryWriter implements Sink {
             dropDuplicateGroups();
             dropBadEnrollments();
         });
+        if (o.full() && o.maxEndPercent() != null) {
+            hold = overThreshold();
+            if (hold != null) {
+                LOG.warn("SIS import #{} held, nothing applied: it {}", o.importId(), hold.describe());
+                return counts();
+            }
+        }
         timed("groups", this::mergeGroups);
         timed("users", this::mergeUsers);
         timed("analyze", this::analyzeDirectory);
@@ -236,6 +259,25 @@ public final class DirectoryWriter implements Sink {
         }
         LOG.debug("SIS import #{}: merge took {} ms", o.importId(), (System.nanoTime() - t0) / 1_000_000);
         return counts();
+    }
+
+    /** Set by {@link #finish} when the deletion threshold held this import; nothing was merged then. */
+    public Hold held() {
+        return hold;
+    }
+
+    /**
+     * The deletion threshold, before anything is merged: how many of the source's active users (not ended before
+     * today) the export lacks and would end. Like the sync protection of Microsoft SDS and Clever, this catches an
+     * export cut short or filtered wrongly at the SIS, which would otherwise end real users.
+     */
+    private Hold overThreshold() throws SQLException {
+        String active = "from dir_user where tenant_id = ? and source = ? and (end_date is null or end_date >= ?)";
+        long all = Jdbc.query(c, "select count(*) " + active, rs -> rs.getLong(1), o.tenant(), o.source(), o.today()).get(0);
+        long ending = Jdbc.query(c, "select count(*) " + active + " and (end_date is null or end_date > ?) and not exists "
+                + "(select 1 from sis_stage_user s where s.sis_id = dir_user.sis_id)", rs -> rs.getLong(1), o.tenant(),
+                o.source(), o.today(), o.endDateForMissing()).get(0);
+        return ending * 100 > all * o.maxEndPercent() ? new Hold(ending, all, o.maxEndPercent()) : null;
     }
 
     public Counts counts() {

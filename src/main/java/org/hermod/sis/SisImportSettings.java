@@ -21,9 +21,11 @@ import org.hermod.config.Settings;
  * @param allOrNothing a file with any bad row changes nothing and goes to error/
  * @param grace        a user missing from a full import keeps access this long (end date = today + grace)
  * @param welcome      new users with an account and a mobile number get the welcome SMS
+ * @param maxEndPercent a full import that would end more than this share of the source's active users is held
+ *                     until an operator confirms it (100: never held)
  */
 public record SisImportSettings(String name, String source, String tenant, Path folder, Format format, Path mapping, boolean full,
-                                boolean allOrNothing, Duration grace, boolean welcome) {
+                                boolean allOrNothing, Duration grace, boolean welcome, int maxEndPercent) {
 
     public enum Format { ONEROSTER, MAPPED }
 
@@ -52,7 +54,8 @@ public record SisImportSettings(String name, String source, String tenant, Path 
         };
         return new SisImportSettings(name, i.string("source", name), i.string("tenant", settings.string("hermod.tenant.default")),
                 Path.of(i.string("folder")), format, mapping, full, i.bool("all-or-nothing", false),
-                i.duration("grace", settings.duration("hermod.sis.grace")), i.bool("welcome", true));
+                i.duration("grace", settings.duration("hermod.sis.grace")), i.bool("welcome", true),
+                i.integer("max-end-percent", settings.integer("hermod.sis.max-end-percent", 0, 100), 0, 100));
     }
 
     /** The camel-file include pattern: what a complete drop of this format looks like. */

@@ -91,7 +91,7 @@ public final class SisImporter {
                 .orElseThrow(() -> new IllegalArgumentException("no SIS import named '" + name + "'"));
         Path file = exchange.getMessage().getBody(java.io.File.class).toPath();
         Result result = importFile(settings, file);
-        exchange.getMessage().setHeader(OUTCOME, result.applied() ? "done" : "error");
+        exchange.getMessage().setHeader(OUTCOME, result.applied() ? "done" : result.status().equals("HELD") ? "held" : "error");
         exchange.getMessage().setHeader(IMPORT_ID, result.importId());
     }
 
@@ -122,9 +122,14 @@ public final class SisImporter {
             }
             Function<String, String> mobile = mobileNormaliser();
             LocalDate today = LocalDate.now(clock.withZone(tenants.find(s.tenant()).orElseThrow().zone()));
+            // an operator confirmed a held import of this very file: the deletion threshold does not hold it again
+            boolean confirmed = s.full() && !jdbc.query("select id from sis_import where tenant_id = ? and source = ? "
+                    + "and checksum = ? and status = 'CONFIRMED'", rs -> rs.getLong(1), s.tenant(), s.source(), checksum)
+                    .isEmpty();
             DirectoryWriter.Options options = new DirectoryWriter.Options(s.tenant(), s.source(), log.id(), s.full(), s.welcome(),
-                    today, today.plusDays(s.grace().toDays()), batchSize);
+                    today, today.plusDays(s.grace().toDays()), batchSize, confirmed ? null : s.maxEndPercent());
             AtomicReference<String> rejection = new AtomicReference<>();
+            AtomicReference<DirectoryWriter.Hold> held = new AtomicReference<>();
             DirectoryWriter.Counts counts;
             try {
                 counts = jdbc.tx(c -> {
@@ -144,7 +149,8 @@ public final class SisImporter {
                     if (rejection.get() == null && s.allOrNothing() && result.errors() > 0) {
                         rejection.set(result.errors() + " bad row(s) and all-or-nothing is set: nothing applied");
                     }
-                    if (rejection.get() != null) {
+                    held.set(rejection.get() == null ? w.held() : null);
+                    if (rejection.get() != null || held.get() != null) {
                         c.rollback();
                         return result;
                     }
@@ -161,9 +167,63 @@ public final class SisImporter {
                 return new Result(log.id(), "REJECTED", rejected, log.finish("REJECTED", rejected, rejection.get(),
                         folder.resolve("error")));
             }
+            if (held.get() != null) {
+                DirectoryWriter.Counts read = new DirectoryWriter.Counts(counts.rows(), 0, 0, 0, 0, 0, counts.errors());
+                String message = "held, nothing applied: the export " + held.get().describe() + " (hermod.sis.imports[] "
+                        + "max-end-percent of " + s.name() + "); if that is right, confirm it with POST /api/imports/"
+                        + log.id() + "/confirm, and it is imported again with those users ended";
+                return new Result(log.id(), "HELD", read, log.finish("HELD", read, message, folder.resolve("held")));
+            }
             String message = counts.errors() == 0 ? null : counts.errors() + " bad row(s) skipped, see the report";
             return new Result(log.id(), "DONE", counts, log.finish("DONE", counts, message, folder.resolve("done")));
         }
+    }
+
+    /** What confirming a held import did. */
+    public record Confirmation(long importId, Path requeued) {
+    }
+
+    /**
+     * Confirms held import {@code id}: its file goes back into its import's folder and is imported again without
+     * the deletion threshold. Refused when the import is not held, or when a later full import of its source was
+     * applied since (confirming would apply an older export over a newer one). The status is stored first, then the
+     * file moved: a crash in between leaves it CONFIRMED with the file in held/, and confirming again moves it.
+     */
+    public Confirmation confirm(long id, String by) {
+        record Held(String tenant, String source, String file, String status) {
+        }
+        Held h = jdbc.query("select tenant_id, source, file_name, status from sis_import where id = ?",
+                rs -> new Held(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)), id).stream()
+                .findFirst().orElseThrow(() -> new org.hermod.Problem(org.hermod.Problem.Kind.NOT_FOUND, "id", "no import " + id));
+        if (!h.status().equals("HELD") && !h.status().equals("CONFIRMED")) {
+            throw new org.hermod.Problem(org.hermod.Problem.Kind.CONFLICT, "id", "import " + id + " is " + h.status()
+                    + ", not held: there is nothing to confirm");
+        }
+        List<Long> later = jdbc.query("select id from sis_import where tenant_id = ? and source = ? and mode = 'full' "
+                + "and status = 'DONE' and id > ? order by id", rs -> rs.getLong(1), h.tenant(), h.source(), id);
+        if (!later.isEmpty() && h.status().equals("HELD")) {
+            throw new org.hermod.Problem(org.hermod.Problem.Kind.CONFLICT, "id", "import #" + later.get(0) + " of the same "
+                    + "source was applied after it; drop a new export instead of confirming this older one");
+        }
+        Path held = imports.values().stream().filter(s -> s.tenant().equals(h.tenant()) && s.source().equals(h.source()))
+                .map(s -> s.folder().resolve("held").resolve(id + "-" + h.file())).filter(Files::exists).findFirst()
+                .orElseThrow(() -> new org.hermod.Problem(org.hermod.Problem.Kind.CONFLICT, "id", "the file of import "
+                        + id + " is no longer in the held/ folder of an import of source " + h.source()));
+        jdbc.update("update sis_import set status = 'CONFIRMED', message = ? where id = ? and status in ('HELD', 'CONFIRMED')",
+                "confirmed by " + by + " at " + clock.instant() + "; imported again without the deletion threshold", id);
+        Path folder = held.getParent().getParent();
+        Path target = folder.resolve(h.file());
+        if (Files.exists(target)) {
+            target = folder.resolve("confirmed-" + id + "-" + h.file());
+        }
+        try {
+            Files.move(held, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("import " + id + " is confirmed, but its file could not be moved back from "
+                    + held + " (confirm again, or move it into " + folder + " by hand)", e);
+        }
+        LOG.warn("SIS import #{} confirmed by {}: {} is imported again without the deletion threshold", id, by, target);
+        return new Confirmation(id, target);
     }
 
     private void read(SisImportSettings s, Path file, Sink sink) throws SQLException {

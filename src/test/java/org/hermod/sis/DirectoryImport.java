@@ -50,7 +50,7 @@ final class DirectoryImport {
         LocalDate today = LocalDate.of(2026, 1, 12);
         DirectoryWriter.Counts counts = jdbc.tx(c -> {
             DirectoryWriter writer = new DirectoryWriter(c, new DirectoryWriter.Options("default", "test", 1, true, false,
-                    today, today.plusDays(14), batchSize), Instant.now(), mobile -> mobile, errors::add, () -> { });
+                    today, today.plusDays(14), batchSize, null), Instant.now(), mobile -> mobile, errors::add, () -> { });
             try {
                 read.into(writer);
             } catch (SQLException e) {

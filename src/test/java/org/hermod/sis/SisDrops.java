@@ -47,14 +47,14 @@ public final class SisDrops {
         Files.move(temp, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Waits until {@code name} has left the folder (moved to done/ or error/) and returns where it went. */
+    /** Waits until {@code name} has left the folder (moved to done/, error/ or held/) and returns where it went. */
     public static Path awaitProcessed(Path folder, String name) throws IOException {
         await().atMost(Duration.ofSeconds(60)).until(() -> !Files.exists(folder.resolve(name)) && find(folder, name) != null);
         return find(folder, name);
     }
 
     private static Path find(Path folder, String name) throws IOException {
-        for (String sub : List.of("done", "error")) {
+        for (String sub : List.of("done", "error", "held")) {
             Path dir = folder.resolve(sub);
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> files = Files.list(dir)) {

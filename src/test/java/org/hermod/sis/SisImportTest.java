@@ -1,6 +1,7 @@
 package org.hermod.sis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -42,9 +43,14 @@ class SisImportTest {
 
     @BeforeEach
     void start() {
+        start("hermod.sis.max-end-percent", "10");
+    }
+
+    /** Hermod with the two imports of these tests, and {@code setting} (a key and its value) on top. */
+    private void start(String key, String value) {
         folder = temp.resolve("drop");
         deltaFolder = temp.resolve("drop-delta");
-        app = HermodApp.on(database()).bean("clock", clock)
+        app = HermodApp.on(database()).bean("clock", clock).with(key, value)
                 .with("hermod.sis.imports[0].name", "sb")
                 .with("hermod.sis.imports[0].folder", folder.toString())
                 .with("hermod.sis.imports[0].grace", "14d")
@@ -161,6 +167,106 @@ class SisImportTest {
         assertThat(endDate("u-sb-002")).isNull();
     }
 
+    /**
+     * The deletion threshold: a full export lacking 10 of the source's 29 active users (34 %, over the default 10 %)
+     * changes nothing and is held in held/ with the numbers; an operator's confirmation imports it again, ending
+     * them. Only an operator or the tenant's directory.edit may confirm, once, and never an export older than one
+     * applied since.
+     */
+    @Test
+    void aFullImportThatWouldEndTooManyUsersIsHeldUntilAnOperatorConfirmsIt() throws Exception {
+        SisDrops.drop(bulkZip("bulk"), folder, "bulk.zip");
+        SisDrops.awaitProcessed(folder, "bulk.zip");
+        Path cut = temp.resolve("cut");
+        Files.createDirectories(cut);
+        try (var files = Files.list(SisDrops.fixture("oneroster-bulk"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, cut.resolve(f.getFileName()));
+            }
+        }
+        List<String> users = Files.readAllLines(cut.resolve("users.csv"));
+        Files.write(cut.resolve("users.csv"), users.subList(0, users.size() - 10));
+
+        SisDrops.drop(SisDrops.zip(cut, temp.resolve("zips/cut.zip"), null), folder, "cut.zip");
+        Path held = SisDrops.awaitProcessed(folder, "cut.zip");
+        assertThat(held.getParent().getFileName().toString()).isEqualTo("held");
+        JsonNode hold = lastImport();
+        long heldId = hold.get("id").asLong();
+        assertThat(hold.get("status").asText()).isEqualTo("HELD");
+        assertThat(hold.get("message").asText()).contains("would end 10 of the source's 29 active users (34 %)",
+                "max-end-percent 10 %", "POST /api/imports/" + heldId + "/confirm");
+        assertThat(hold.get("usersEnded").asLong()).isZero();
+        assertThat(app.count("select count(*) from dir_user where source = 'sb' and end_date is null")).isEqualTo(29);
+        assertThat(held.resolveSibling(heldId + "-cut.zip.report.csv")).exists();
+
+        // a tenant's user without directory.edit may not; another tenant's user does not see it
+        assertThat(admin.post("/api/tenants", "{\"id\":\"other\",\"name\":\"Other\",\"timeZone\":\"Europe/Copenhagen\"}")
+                .status()).isEqualTo(201);
+        assertThat(admin.post("/api/users", "{\"username\":\"viewer\",\"tenant\":\"default\",\"password\":"
+                + "\"viewer-password-1\",\"permissions\":[\"sms.view\"]}").status()).isEqualTo(201);
+        assertThat(admin.post("/api/users", "{\"username\":\"other-dir\",\"tenant\":\"other\",\"password\":"
+                + "\"other-password-1\",\"permissions\":[\"directory.edit\"]}").status()).isEqualTo(201);
+        assertThat(Http.basic(app.port(), "viewer", "viewer-password-1").post("/api/imports/" + heldId + "/confirm", "{}")
+                .status()).isEqualTo(403);
+        assertThat(Http.basic(app.port(), "other-dir", "other-password-1").post("/api/imports/" + heldId + "/confirm", "{}")
+                .status()).isEqualTo(404);
+        assertThat(app.count("select count(*) from dir_user where source = 'sb' and end_date is null")).isEqualTo(29);
+
+        Http.Response confirmed = admin.post("/api/imports/" + heldId + "/confirm", "{}");
+        assertThat(confirmed.status()).as(confirmed.toString()).isEqualTo(202);
+        SisDrops.awaitProcessed(folder, "cut.zip");
+        await().atMost(java.time.Duration.ofSeconds(30)).until(() -> lastImport().get("id").asLong() > heldId
+                && !lastImport().get("status").asText().equals("RUNNING"));
+        JsonNode applied = lastImport();
+        assertThat(applied.get("status").asText()).as(applied.toString()).isEqualTo("DONE");
+        assertThat(applied.get("usersEnded").asLong()).isEqualTo(10);
+        assertThat(app.count("select count(*) from dir_user where source = 'sb' and end_date is null")).isEqualTo(19);
+        assertThat(admin.get("/api/imports/" + heldId).json().get("status").asText()).isEqualTo("CONFIRMED");
+        assertThat(admin.post("/api/imports/" + heldId + "/confirm", "{}").status()).as("once").isEqualTo(409);
+
+        // held again (half of the 19 left), then a full export of the 19 is applied: the held, older export can no
+        // longer be confirmed
+        clock.set(NOW.plusSeconds(7200));
+        Files.write(cut.resolve("users.csv"), users.subList(0, 11));
+        SisDrops.drop(SisDrops.zip(cut, temp.resolve("zips/cut2.zip"), "2"), folder, "cut2.zip");
+        SisDrops.awaitProcessed(folder, "cut2.zip");
+        long second = lastImport().get("id").asLong();
+        assertThat(lastImport().get("status").asText()).isEqualTo("HELD");
+        Files.write(cut.resolve("users.csv"), users.subList(0, users.size() - 10));
+        SisDrops.drop(SisDrops.zip(cut, temp.resolve("zips/same.zip"), "same"), folder, "same.zip");
+        SisDrops.awaitProcessed(folder, "same.zip");
+        await().atMost(java.time.Duration.ofSeconds(30)).until(() -> lastImport().get("status").asText().equals("DONE"));
+        Http.Response stale = admin.post("/api/imports/" + second + "/confirm", "{}");
+        assertThat(stale.status()).as(stale.toString()).isEqualTo(409);
+        assertThat(stale.json().get("error").asText()).contains("was applied after it");
+    }
+
+    /** A OneRoster delta's {@code tobedeleted} user gets no SMS from that moment, not from the next midnight. */
+    @Test
+    void aTobedeletedUserGetsNoSmsFromTheMomentTheDeltaIsApplied() throws Exception {
+        SisDrops.drop(bulkZip("bulk"), folder, "bulk.zip");
+        SisDrops.awaitProcessed(folder, "bulk.zip");
+        String everyone = "{\"tenant\":\"default\",\"everyone\":true,\"text\":\"x\",\"dryRun\":true}";
+        assertThat(admin.post("/api/sms", everyone).raw()).contains("+4520112204").doesNotContain("u-sb-004");
+        Path delta = temp.resolve("delta");
+        Files.createDirectories(delta);
+        Files.copy(SisDrops.fixture("oneroster-delta").resolve("manifest.csv"), delta.resolve("manifest.csv"));
+        List<String> users = Files.readAllLines(SisDrops.fixture("oneroster-bulk").resolve("users.csv"));
+        String gone = users.stream().filter(l -> l.startsWith("u-sb-004,")).findFirst().orElseThrow()
+                .replaceFirst("^u-sb-004,,,", "u-sb-004,tobedeleted,2026-01-12T07:00:00Z,");
+        Files.write(delta.resolve("users.csv"), List.of(users.get(0), gone));
+        Files.writeString(delta.resolve("enrollments.csv"), Files.readAllLines(SisDrops.fixture("oneroster-delta")
+                .resolve("enrollments.csv")).get(0) + "\n");
+        SisDrops.drop(SisDrops.zip(delta, temp.resolve("zips/gone.zip"), null), deltaFolder, "gone.zip");
+        SisDrops.awaitProcessed(deltaFolder, "gone.zip");
+        assertThat(lastImport().get("status").asText()).as(lastImport().toString()).isEqualTo("DONE");
+
+        assertThat(endDate("u-sb-004")).isEqualTo(LocalDate.of(2026, 1, 11));
+        Http.Response plan = admin.post("/api/sms", everyone);
+        assertThat(plan.status()).as(plan.toString()).isIn(200, 201);
+        assertThat(plan.raw()).contains("\"user u-sb-004\"", "ended on 2026-01-11").doesNotContain("+4520112204");
+    }
+
     @Test
     void aFullImportRemovesMembershipsAndGroupsTheExportNoLongerHas() throws Exception {
         SisDrops.drop(bulkZip("bulk"), folder, "bulk.zip");
@@ -209,6 +315,9 @@ class SisImportTest {
 
     @Test
     void everyKindOfBadInputReachesTheReportAndTheApi() throws Exception {
+        // one export after another, each with other bad rows: the deletion threshold would hold most of them
+        app.close();
+        start("hermod.sis.max-end-percent", "100");
         String[][] cases = {
                 {"users.csv", "users-bad-contacts.csv", "DONE"},
                 {"users.csv", "users-bad-dates.csv", "DONE"},
