@@ -34,13 +34,7 @@ class DlrUrlPolicyTest {
     @Test
     void byDefaultSendsmsRefusesDlrUrlsToInternalAddressesAndCallsNoneBack() throws Exception {
         List<String> calls = new CopyOnWriteArrayList<>();
-        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/", ex -> {
-            calls.add(ex.getRequestURI().toString());
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        receiver.start();
+        HttpServer receiver = receiver(calls);
         try (HermodApp app = HermodApp.on(TestDatabases.h2()).start()) {
             String local = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/dlr?d=%d";
             for (String url : List.of(local, "http://localhost:" + receiver.getAddress().getPort() + "/dlr",
@@ -112,13 +106,7 @@ class DlrUrlPolicyTest {
     @Test
     void aTenantsOwnListAllowsItsHostForItsUsersOnly() throws Exception {
         List<String> calls = new CopyOnWriteArrayList<>();
-        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/", ex -> {
-            calls.add(ex.getRequestURI().toString());
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        receiver.start();
+        HttpServer receiver = receiver(calls);
         try (HermodApp app = HermodApp.on(TestDatabases.h2())
                 .with("hermod.kannel.tenant.school-b.dlr-allowed-hosts", "127.0.0.1").start()) {
             assertThat(app.admin().post("/api/tenants", "{\"id\":\"school-b\",\"name\":\"School B\","
@@ -144,6 +132,18 @@ class DlrUrlPolicyTest {
         } finally {
             receiver.stop(0);
         }
+    }
+
+    /** A callback receiver on loopback that records each request's path and query. */
+    private static HttpServer receiver(List<String> calls) throws java.io.IOException {
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/", ex -> {
+            calls.add(ex.getRequestURI().toString());
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        receiver.start();
+        return receiver;
     }
 
     private static HttpResponse<String> sendsms(HermodApp app, String to, String dlrUrl) throws Exception {
