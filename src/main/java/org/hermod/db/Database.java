@@ -65,13 +65,23 @@ public final class Database {
      * connection: SQLState class 08), as opposed to a failing statement.
      */
     public static boolean isUnreachable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
-                    || t instanceof SQLException e && e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+        return anyInChain(failure, t -> t instanceof java.sql.SQLTransientConnectionException
+                || t instanceof java.sql.SQLNonTransientConnectionException || sqlState(t).startsWith("08"));
+    }
+
+    /** Whether {@code failure} or one of its causes is {@code what}. */
+    public static boolean anyInChain(Throwable failure, java.util.function.Predicate<Throwable> what) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (what.test(t)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The SQLState of {@code t} when it is an SQLException that has one, else "". */
+    public static String sqlState(Throwable t) {
+        return t instanceof SQLException e && e.getSQLState() != null ? e.getSQLState() : "";
     }
 
     /** Instants are stored as UTC wall time in plain {@code timestamp} columns, independent of the JVM zone. */

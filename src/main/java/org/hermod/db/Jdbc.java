@@ -114,12 +114,7 @@ public final class Jdbc {
 
         /** A unique or primary key was violated (SQLState 23505 on H2 and PostgreSQL): someone inserted it first. */
         public boolean isUniqueViolation() {
-            for (Throwable t = getCause(); t != null; t = t.getCause()) {
-                if (t instanceof SQLException e && "23505".equals(e.getSQLState())) {
-                    return true;
-                }
-            }
-            return false;
+            return Database.anyInChain(getCause(), t -> Database.sqlState(t).equals("23505"));
         }
     }
 }
