@@ -136,7 +136,7 @@ class LdapLargeGroupDeltaTest {
 
     Delta changeThreeEntriesAndRunTheDelta() throws Exception {
         startApp();
-        JsonNode first = done(LdapRuns.run(app));
+        JsonNode first = done(LdapRuns.run(app, Duration.ofMinutes(10)));
         assertThat(first.get("usersInserted").asLong()).as(first.toString()).isEqualTo(USERS);
         assertThat(members("all")).isEqualTo(USERS);
         assertThat(members("band")).isEqualTo(USERS);
