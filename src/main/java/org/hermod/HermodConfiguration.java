@@ -202,7 +202,8 @@ public final class HermodConfiguration implements CamelConfiguration {
         JobPolicy jobPolicy = new JobPolicy(jobs, errorLog, mailer, clock, 1000);
         context.addRoutePolicyFactory(new JobPolicyFactory(jobs, jobPolicy,
                 id -> settings.optional("hermod.jobs." + id + ".schedule")
-                        .or(() -> id.startsWith("sis-ldap-") ? settings.optional("hermod.ldap.schedule") : Optional.empty())));
+                        .or(() -> id.startsWith("sis-ldap-") ? settings.optional("hermod.ldap.schedule") : Optional.empty()),
+                id -> settings.optional("hermod.jobs." + id + ".active").isEmpty() || settings.bool("hermod.jobs." + id + ".active")));
 
         registry.bind("inbound", inbound);
         registry.bind("deliveryReports", reports);

@@ -29,15 +29,18 @@ public final class Jobs {
         return jdbc.query("select * from job where id = ?", Job::map, id).stream().findFirst();
     }
 
-    /** Registers a scheduled route as a job the first time it is seen; settings already stored are kept. */
-    public void register(String id, String description, String schedule) {
+    /**
+     * Registers a scheduled route as a job the first time it is seen, {@code active} or not; settings already stored
+     * are kept.
+     */
+    public void register(String id, String description, String schedule, boolean active) {
         if (schedule != null) {
             cron(schedule);
         }
         jdbc.tx(c -> {
             if (Jdbc.query(c, "select id from job where id = ?", rs -> rs.getString(1), id).isEmpty()) {
-                Jdbc.update(c, "insert into job (id, name, description, schedule) values (?, ?, ?, ?)", id, id,
-                        description, schedule);
+                Jdbc.update(c, "insert into job (id, name, description, schedule, active) values (?, ?, ?, ?, ?)", id, id,
+                        description, schedule, active);
             }
             return null;
         });

@@ -2,12 +2,9 @@ package org.hermod.ldap;
 
 import com.unboundid.asn1.ASN1OctetString;
 import com.unboundid.ldap.sdk.DN;
-import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
-import com.unboundid.ldap.sdk.LDAPSearchException;
-import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.RootDSE;
 import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResult;
@@ -52,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * {@code ldap:<name>}, one database transaction per run, recorded in {@code sis_import} (format {@code ldap}) so
  * {@code GET /api/imports} shows it. The searches are paged (RFC 2696 simple paged results) when the server supports
  * it. Users are read first, then groups (as the file import's classes, kind CLASS or TEAM) with their members as
- * memberships; members are found by {@link LdapMembers}.
+ * memberships; members are found by {@link LdapMembers} (in a delta run, those it did not read by
+ * {@link LdapMemberLookup}).
  *
  * <p>Delta: each run stores the highest {@code modifyTimestamp} of its users and groups in {@code ldap_import_state}
  * (in the run's transaction); the next delta run adds {@code (modifyTimestamp>=mark)} to both filters, and a changed
@@ -159,25 +157,26 @@ public final class LdapImporter {
                     s.name(), s.url());
         }
         LdapMembers members = s.groups() ? new LdapMembers(new DN(s.baseDn()), !map.groups().memberAccounts().isEmpty(),
-                s.full() ? null : lookup(ldap, s, map)) : null;
+                s.full() ? null : new LdapMemberLookup(ldap, s, map, paged)) : null;
         int[] number = {0};
-        int pages = search(ldap, paged, s.pageSize(), s.baseDn(), filter, map.attributes(MODIFY_TIMESTAMP), entry -> {
-            number[0]++;
-            Optional<SisUser> user = map.toUser(entry, number[0], w::onError);
-            if (user.isPresent()) {
-                w.onUser(user.get());
-                if (members != null) {
-                    members.add(entry.getParsedDN(), user.get().sourcedId(), user.get().username());
-                }
-            }
-            highest.set(later(highest.get(), entry.getAttributeValue(MODIFY_TIMESTAMP)));
-        });
+        int pages = search(ldap, paged, s.pageSize(), s.baseDn(), Filter.create(filter), map.attributes(MODIFY_TIMESTAMP),
+                entry -> {
+                    number[0]++;
+                    Optional<SisUser> user = map.toUser(entry, number[0], w::onError);
+                    if (user.isPresent()) {
+                        w.onUser(user.get());
+                        if (members != null) {
+                            members.add(entry.getParsedDN(), user.get().sourcedId(), user.get().username());
+                        }
+                    }
+                    highest.set(later(highest.get(), entry.getAttributeValue(MODIFY_TIMESTAMP)));
+                });
         if (members == null) {
             return pages;
         }
         number[0] = 0;
         GroupWriter groups = new GroupWriter(c, s, map.groups(), members, w);
-        return pages + search(ldap, paged, s.pageSize(), s.groupBaseDn(), groupFilter,
+        return pages + search(ldap, paged, s.pageSize(), s.groupBaseDn(), Filter.create(groupFilter),
                 map.groups().attributes(MODIFY_TIMESTAMP), entry -> {
                     number[0]++;
                     Optional<LdapGroup> group = map.groups().toGroup(entry, number[0], w::onError);
@@ -189,14 +188,14 @@ public final class LdapImporter {
     }
 
     @FunctionalInterface
-    private interface EntryStep {
-        void accept(SearchResultEntry entry) throws LDAPException, SQLException;
+    interface EntryStep<E extends Exception> {
+        void accept(SearchResultEntry entry) throws LDAPException, E;
     }
 
     /** One search, page by page (RFC 2696) when {@code paged}; the number of pages. */
-    private static int search(LDAPConnection ldap, boolean paged, int pageSize, String baseDn, String filter,
-                              String[] attributes, EntryStep step) throws LDAPException, SQLException {
-        SearchRequest request = new SearchRequest(baseDn, SearchScope.SUB, Filter.create(filter), attributes);
+    static <E extends Exception> int search(LDAPConnection ldap, boolean paged, int pageSize, String baseDn, Filter filter,
+                                            String[] attributes, EntryStep<E> step) throws LDAPException, E {
+        SearchRequest request = new SearchRequest(baseDn, SearchScope.SUB, filter, attributes);
         ASN1OctetString cookie = null;
         int pages = 0;
         do {
@@ -255,11 +254,11 @@ public final class LdapImporter {
             w.onClass(new SisClass(g.sisId(), g.name(), "CLASS".equals(g.kind()) ? "homeroom" : "scheduled", g.school(),
                     List.of()));
             Set<String> users = new LinkedHashSet<>();
-            for (String dn : g.memberDns()) {
-                member(members.byDn(dn), g, number, map.members(), users);
+            for (LdapMembers.Resolution found : members.byDns(g.memberDns())) {
+                member(found, g, number, map.members(), users);
             }
-            for (String account : g.memberAccounts()) {
-                member(members.byAccount(account), g, number, map.memberAccounts(), users);
+            for (LdapMembers.Resolution found : members.byAccounts(g.memberAccounts())) {
+                member(found, g, number, map.memberAccounts(), users);
             }
             Origin origin = new Origin(g.dn(), number, String.join(",", map.members()));
             if (g.incomplete() || !s.full()) {
@@ -291,47 +290,6 @@ public final class LdapImporter {
                 w.onError(new RowError(g.dn(), number, String.join(",", attributes), found.problem()));
             }
         }
-    }
-
-    /** How a delta run finds a member it did not read: asks the server, under base-dn, with the user filter. */
-    private static LdapMembers.Lookup lookup(LDAPConnection ldap, LdapImportSettings s, LdapAttributeMap map) {
-        return new LdapMembers.Lookup() {
-            @Override
-            public LdapMembers.Resolution byDn(DN dn) throws LDAPException {
-                SearchResult found;
-                try {
-                    found = ldap.search(new SearchRequest(dn.toString(), SearchScope.BASE, Filter.create(s.filter()),
-                            map.attributes()));
-                } catch (LDAPSearchException e) {
-                    if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
-                        return LdapMembers.Resolution.problem("member '" + dn + "': no such entry");
-                    }
-                    throw e;
-                }
-                if (found.getEntryCount() == 0) {
-                    return LdapMembers.Resolution.problem("member '" + dn + "' does not match the filter " + s.filter()
-                            + " (a group? nested groups are not expanded)");
-                }
-                return id(map, found.getSearchEntries().get(0), "member '" + dn + "'");
-            }
-
-            @Override
-            public LdapMembers.Resolution byAccount(String account) throws LDAPException {
-                SearchResult found = ldap.search(new SearchRequest(s.baseDn(), SearchScope.SUB, Filter.createANDFilter(
-                        Filter.create(s.filter()), Filter.createEqualityFilter(map.account(), account)), map.attributes()));
-                if (found.getEntryCount() != 1) {
-                    return LdapMembers.Resolution.problem("member account '" + account + "': " + found.getEntryCount()
-                            + " users under " + s.baseDn() + " have it");
-                }
-                return id(map, found.getSearchEntries().get(0), "member account '" + account + "'");
-            }
-        };
-    }
-
-    private static LdapMembers.Resolution id(LdapAttributeMap map, Entry entry, String member) {
-        String id = map.id(entry);
-        return id == null ? LdapMembers.Resolution.problem(member + " has none of " + String.join(",", map.sisId()))
-                : LdapMembers.Resolution.of(id);
     }
 
     /** {@code filter}, or in a delta run with a mark only its entries changed since. */

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hermod.testing.HermodApp;
 import org.hermod.testing.Http;
+import org.hermod.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -165,5 +166,27 @@ class LdapImportTest {
         assertThat(second.get("message").asText()).contains("(modifyTimestamp>=");
         assertThat(column("select mobile_norm from dir_user where account = 'user07'")).containsExactly("+4520119907");
         assertThat(app.count("select count(*) from dir_user where end_date is not null")).isZero();
+    }
+
+    @Test
+    void aJobConfiguredInactiveRunsOnlyWhenAskedUntilItIsActivated() throws Exception {
+        app = LdapRuns.app("ldap://localhost:" + ldap.getListenPort(), BASE, temp)
+                .with("hermod.jobs.sis-ldap-school.active", "false")
+                .start();
+        admin = app.admin();
+        assertThat(admin.get("/api/jobs/sis-ldap-school").json().get("active").asBoolean()).isFalse();
+        MutableClock clock = app.camel().getRegistry().lookupByNameAndType("clock", MutableClock.class);
+        clock.advance(Duration.ofHours(3));
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                .until(() -> app.count("select count(*) from sis_import where source = 'ldap:school'") == 0);
+
+        run();
+        assertThat(admin.get("/api/jobs/sis-ldap-school").json().get("active").asBoolean())
+                .as("run now runs it once and leaves it inactive").isFalse();
+        assertThat(admin.put("/api/jobs/sis-ldap-school", "{\"active\": true}").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> admin.get("/api/jobs/sis-ldap-school").json().hasNonNull("nextRunAt"));
+        clock.advance(Duration.ofHours(2));
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.count("select count(*) from sis_import where "
+                + "source = 'ldap:school' and status <> 'RUNNING'") == 2);
     }
 }

@@ -39,10 +39,15 @@ final class LdapRuns {
 
     /** Runs the import now through the API and returns its sis_import record once it is finished (any status). */
     static JsonNode run(HermodApp app) {
+        return run(app, Duration.ofSeconds(30));
+    }
+
+    /** The same, waiting up to {@code atMost} for the run to finish. */
+    static JsonNode run(HermodApp app, Duration atMost) {
         String finished = "select count(*) from sis_import where source = 'ldap:school' and status <> 'RUNNING'";
         long before = app.count(finished);
         assertThat(app.admin().post("/api/jobs/sis-ldap-school/run", null).status()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(app.count(finished))
+        await().atMost(atMost).untilAsserted(() -> assertThat(app.count(finished))
                 .as(() -> app.admin().get("/api/jobs/sis-ldap-school").toString()).isEqualTo(before + 1));
         long id = app.jdbc().query("select max(id) from sis_import where source = 'ldap:school'", rs -> rs.getLong(1)).get(0);
         return app.admin().get("/api/imports/" + id).json();
