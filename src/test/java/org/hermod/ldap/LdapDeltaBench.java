@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Benchmark for issue 13 (not part of the test suite; {@code bench/run LdapDeltaBench}, size from
- * {@code -Dldap.bench.users}, default 5,000, through {@code BENCH_MVN_FLAGS}): the fixture of
+ * {@code -Dldap.bench.users}, default 1,500 as in the test; the figures in docs/PERFORMANCE.md are for 5,000, through
+ * {@code BENCH_MVN_FLAGS}): the fixture of
  * {@link LdapLargeGroupDeltaTest}, and the delta run after its three changes, timed from the run request to its
  * {@code sis_import} row being finished, with the searches the server received.
  */

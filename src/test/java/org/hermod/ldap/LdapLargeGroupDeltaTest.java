@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LdapLargeGroupDeltaTest {
 
-    static final int USERS = Integer.getInteger("ldap.bench.users", 5_000);
+    static final int USERS = Integer.getInteger("ldap.bench.users", 1_500);
     private static final String PEOPLE = "ou=people,dc=school,dc=dk";
     private static final String GROUPS = "ou=groups,dc=school,dc=dk";
 
