@@ -44,7 +44,11 @@ public final class SisApi extends Api {
         body.put("id", done.importId());
         body.put("tenant", tenant);
         body.put("status", "CONFIRMED");
-        body.put("requeued", done.requeued().getFileName().toString());
+        if (done.requeued() != null) {
+            body.put("requeued", done.requeued().getFileName().toString());
+        } else {
+            body.put("next", "the next full run of the LDAP import applies it");
+        }
         return Json.respond(exchange, 202, body);
     }
 

@@ -29,11 +29,14 @@ import org.hermod.sis.Role;
  *                     only entries changed since the last run are read
  * @param mapping      the attribute map file
  * @param reportFolder where each run's report CSV is kept
+ * @param maxEndPercent a full run that would end more than this share of the source's active users is held until
+ *                     an operator confirms it (docs/SIS.md, deletion threshold; 100: never)
  */
 public record LdapImportSettings(String name, String source, String tenant, String url, boolean startTls, LdapTls tls,
                                  String bindDn, String bindPassword, String baseDn, String filter,
                                  boolean groups, String groupBaseDn, String groupFilter, int pageSize, boolean full,
-                                 Path mapping, Role defaultRole, Duration grace, boolean welcome, Path reportFolder) {
+                                 Path mapping, Role defaultRole, Duration grace, boolean welcome, Path reportFolder,
+                                 int maxEndPercent) {
 
     /** groupOfNames (member) and groupOfUniqueNames (uniqueMember); Active Directory: {@code (objectClass=group)}. */
     public static final String GROUP_FILTER = "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))";
@@ -71,7 +74,8 @@ public record LdapImportSettings(String name, String source, String tenant, Stri
                 i.integer("page-size", 500, 1, 100_000), full,
                 Path.of(i.string("mapping", "mappings/ldap-inetorgperson.properties")), defaultRole,
                 i.duration("grace", settings.duration("hermod.sis.grace")), i.bool("welcome", true),
-                Path.of(i.string("report-folder", settings.string("hermod.data.dir") + "/ldap/" + name)));
+                Path.of(i.string("report-folder", settings.string("hermod.data.dir") + "/ldap/" + name)),
+                i.integer("max-end-percent", settings.integer("hermod.sis.max-end-percent", 0, 100), 0, 100));
     }
 
     @Override

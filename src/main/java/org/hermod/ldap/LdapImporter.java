@@ -111,8 +111,14 @@ public final class LdapImporter {
         DirectoryWriter.Counts none = new DirectoryWriter.Counts(0, 0, 0, 0, 0, 0, 0);
         try (ImportLog log = ImportLog.start(jdbc.dataSource(), clock, s.tenant(), s.source(), "ldap-" + name, null, "ldap",
                 s.full(), progressEvery, s.reportFolder().resolve(".work"))) {
+            // the deletion threshold holds a full run until an operator confirms one; the next full run then applies
+            boolean confirmed = s.full() && jdbc.query("select status from sis_import where tenant_id = ? and source = ? "
+                    + "and format = 'ldap' and status in ('DONE', 'CONFIRMED') order by id desc limit 1",
+                    rs -> rs.getString(1), s.tenant(), s.source()).stream().anyMatch("CONFIRMED"::equals);
             DirectoryWriter.Options options = new DirectoryWriter.Options(s.tenant(), s.source(), log.id(), s.full(),
-                    s.welcome(), today, today.plusDays(s.grace().toDays()), batchSize, null);
+                    s.welcome(), today, today.plusDays(s.grace().toDays()), batchSize,
+                    confirmed ? null : s.maxEndPercent());
+            AtomicReference<DirectoryWriter.Hold> held = new AtomicReference<>();
             Function<String, String> mobile = mobileNormaliser();
             int[] pages = {0};
             AtomicReference<String> highest = new AtomicReference<>(mark);
@@ -131,12 +137,24 @@ public final class LdapImporter {
                                 + (e.getDiagnosticMessage() == null ? e.getMessage() : e.getDiagnosticMessage()), e);
                     }
                     DirectoryWriter.Counts result = w.finish();
+                    if (w.held() != null) {
+                        held.set(w.held());
+                        c.rollback();
+                        return result;
+                    }
                     storeHighWater(c, s, highest.get());
                     return result;
                 });
             } catch (RuntimeException e) {
                 log.finish("FAILED", none, e.getMessage(), s.reportFolder());
                 throw e;
+            }
+            if (held.get() != null) {
+                DirectoryWriter.Counts read = new DirectoryWriter.Counts(counts.rows(), 0, 0, 0, 0, 0, counts.errors());
+                log.finish("HELD", read, "held, nothing applied: the search " + held.get().describe() + " (max-end-percent "
+                        + "of LDAP import " + name + "); if that is right, confirm it with POST /api/imports/" + log.id()
+                        + "/confirm, and the next run ends those users", s.reportFolder());
+                return new Result(log.id(), "HELD", read, pages[0], mark);
             }
             String message = s.url() + " " + filter + (s.groups() ? " + " + groupFilter : "") + ": " + pages[0] + " page(s)"
                     + (counts.errors() == 0 ? "" : ", " + counts.errors() + " bad entr(ies) skipped or cut, see the report")

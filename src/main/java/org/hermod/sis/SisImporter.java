@@ -179,7 +179,7 @@ public final class SisImporter {
         }
     }
 
-    /** What confirming a held import did. */
+    /** What confirming a held import did: the file put back, or null for an LDAP import (its next run applies). */
     public record Confirmation(long importId, Path requeued) {
     }
 
@@ -190,10 +190,10 @@ public final class SisImporter {
      * file moved: a crash in between leaves it CONFIRMED with the file in held/, and confirming again moves it.
      */
     public Confirmation confirm(long id, String by) {
-        record Held(String tenant, String source, String file, String status) {
+        record Held(String tenant, String source, String file, String status, String format) {
         }
-        Held h = jdbc.query("select tenant_id, source, file_name, status from sis_import where id = ?",
-                rs -> new Held(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)), id).stream()
+        Held h = jdbc.query("select tenant_id, source, file_name, status, format from sis_import where id = ?",
+                rs -> new Held(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)), id).stream()
                 .findFirst().orElseThrow(() -> new org.hermod.Problem(org.hermod.Problem.Kind.NOT_FOUND, "id", "no import " + id));
         if (!h.status().equals("HELD") && !h.status().equals("CONFIRMED")) {
             throw new org.hermod.Problem(org.hermod.Problem.Kind.CONFLICT, "id", "import " + id + " is " + h.status()
@@ -204,6 +204,18 @@ public final class SisImporter {
         if (!later.isEmpty() && h.status().equals("HELD")) {
             throw new org.hermod.Problem(org.hermod.Problem.Kind.CONFLICT, "id", "import #" + later.get(0) + " of the same "
                     + "source was applied after it; drop a new export instead of confirming this older one");
+        }
+        if (h.format().equals("ldap")) {
+            // no file: the LDAP import's next full run sees the confirmation and applies without the threshold
+            if (!h.status().equals("HELD")) {
+                throw new org.hermod.Problem(org.hermod.Problem.Kind.CONFLICT, "id", "import " + id + " is confirmed "
+                        + "already; the next full run of its LDAP import applies");
+            }
+            jdbc.update("update sis_import set status = 'CONFIRMED', message = ? where id = ? and status = 'HELD'",
+                    "confirmed by " + by + " at " + clock.instant() + "; the next full run applies without the "
+                            + "deletion threshold", id);
+            LOG.warn("LDAP import #{} confirmed by {}: its next full run applies without the deletion threshold", id, by);
+            return new Confirmation(id, null);
         }
         Path held = imports.values().stream().filter(s -> s.tenant().equals(h.tenant()) && s.source().equals(h.source()))
                 .map(s -> s.folder().resolve("held").resolve(id + "-" + h.file())).filter(Files::exists).findFirst()

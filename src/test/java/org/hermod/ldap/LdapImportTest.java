@@ -149,6 +149,33 @@ class LdapImportTest {
         assertThat(app.count("select count(*) from dir_user where end_date is not null")).isEqualTo(1);
     }
 
+    /**
+     * The deletion threshold on a full LDAP run: a filter gone wrong (here: 5 of the 26 users deleted, 19 %, over the
+     * default 10 %) ends nobody and is HELD; once an operator confirms it, the next full run ends them.
+     */
+    @Test
+    void aFullRunThatWouldEndTooManyUsersIsHeldUntilConfirmed() throws Exception {
+        startApp("full");
+        run();
+        for (int i = 1; i <= 5; i++) {
+            ldap.delete(String.format("uid=user%02d,", i) + BASE);
+        }
+        JsonNode held = LdapRuns.run(app);
+        assertThat(held.get("status").asText()).as(held.toString()).isEqualTo("HELD");
+        assertThat(held.get("message").asText()).contains("would end 5 of the source's 26 active users (19 %)",
+                "POST /api/imports/" + held.get("id").asLong() + "/confirm");
+        assertThat(app.count("select count(*) from dir_user where end_date is not null")).isZero();
+        assertThat(LdapRuns.run(app).get("status").asText()).as("held again: nothing confirmed it").isEqualTo("HELD");
+
+        Http.Response confirmed = admin.post("/api/imports/" + held.get("id").asLong() + "/confirm", "{}");
+        assertThat(confirmed.status()).as(confirmed.toString()).isEqualTo(202);
+        assertThat(confirmed.json().get("next").asText()).contains("next full run");
+        JsonNode applied = run();
+        assertThat(applied.get("usersEnded").asLong()).isEqualTo(5);
+        assertThat(app.count("select count(*) from dir_user where end_date is not null")).isEqualTo(5);
+        assertThat(admin.post("/api/imports/" + held.get("id").asLong() + "/confirm", "{}").status()).isEqualTo(409);
+    }
+
     @Test
     void aDeltaRunReadsOnlyWhatChangedSinceTheLastRun() throws Exception {
         startApp("delta");
