@@ -3,6 +3,7 @@ package org.hermod.sis;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,12 +32,11 @@ class OneRosterBadInputTest {
         Files.write(export.resolve("users.csv"), asciiFirst, ISO_8859_1);
 
         RecordingSink sink = new RecordingSink();
-        new OneRosterReader().read(export, sink);
 
-        assertThat(sink.errorsIn("users.csv")).containsExactly(new RowError("users.csv", 3, null,
-                "byte 0xE4 not valid UTF-8 (is the file in another charset?)"));
-        assertThat(sink.errorsIn("users.csv").get(0).toString())
-                .isEqualTo("users.csv:3: byte 0xE4 not valid UTF-8 (is the file in another charset?)");
+        assertThatThrownBy(() -> new OneRosterReader().read(export, sink))
+                .isInstanceOfSatisfying(CsvException.class, e -> assertThat(e.toRowError()).isEqualTo(new RowError(
+                        "users.csv", 3, "familyName", "byte 0xE4 not valid UTF-8 (is the file in another charset?)")));
+        assertThat(sink.errors).as("the enrollments after it are not read").isEmpty();
         assertThat(sink.userIds()).containsExactly("u-sb-008");
     }
 
@@ -174,10 +174,11 @@ class OneRosterBadInputTest {
 
     @Test
     void unclosedQuoteEndsTheFileAfterTheGoodRows() throws IOException {
-        RecordingSink sink = readBulkWith("users.csv", "users-unclosed-quote.csv");
+        RecordingSink sink = new RecordingSink();
+        Path export = BadExports.bulkWith(temp, "users.csv", "users-unclosed-quote.csv");
 
-        assertThat(sink.errorsIn("users.csv")).extracting(RowError::toString)
-                .containsExactly("users.csv:4: quoted field never closed");
+        assertThatThrownBy(() -> new OneRosterReader().read(export, sink)).isInstanceOf(CsvException.class)
+                .hasMessage("users.csv:4 column 'givenName': quoted field never closed (is the file cut short?)");
         assertThat(sink.userIds()).containsExactly("u-1", "u-2");
     }
 }
