@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.hermod.db.Jdbc;
@@ -191,7 +192,7 @@ public final class SisImporter {
                 log.error(e);
             }, () -> log.progress(writer.get().rows(), writer.get().errorCount()));
             writer.set(w);
-            Tally tally = new Tally(w);
+            Tally tally = new Tally(w, log::error);
             Optional<RowError> stopped = read(s, file, tally);
             if (stopped.isPresent()) {
                 w.awaitStaging();
@@ -252,13 +253,23 @@ public final class SisImporter {
         }
     }
 
-    /** Passes everything on to the writer and counts the users taken: a full import without any ends nobody. */
+    /**
+     * Passes everything on to the writer and counts the users taken: a full import without any ends nobody.
+     * Warnings go into the report and {@code sis_import_error} ({@code warning: …}), not into the error count.
+     */
     private static final class Tally implements Sink {
         private final Sink writer;
+        private final Consumer<RowError> report;
         private long users;
 
-        Tally(Sink writer) {
+        Tally(Sink writer, Consumer<RowError> report) {
             this.writer = writer;
+            this.report = report;
+        }
+
+        @Override
+        public void onWarning(RowError warning) {
+            report.accept(new RowError(warning.file(), warning.line(), warning.column(), "warning: " + warning.reason()));
         }
 
         @Override

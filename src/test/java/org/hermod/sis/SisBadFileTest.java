@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Files a full import must not apply, end to end on the real application (issue 13): one that cannot be read to
  * its end, one over a limit, one in which no user row is good, an empty one. Each is rejected with its report and
- * leaves the directory as it was: above all, no user is ended.
+ * leaves the directory as it was: above all, no user is ended. And one whose only fault is in a field Hermod does not
+ * use, which is applied with a warning.
  */
 class SisBadFileTest {
 
@@ -258,6 +259,22 @@ class SisBadFileTest {
                 .endsWith("the file holds more than 1048576 bytes uncompressed (hermod.sis.max-uncompressed-size)");
         assertThat(app.count("select count(*) from dir_user")).isEqualTo(30);
         assertThat(endDates("sb")).as("no user ended").isEqualTo(before);
+    }
+
+    @Test
+    void anOrgWithANonStandardDateLastModifiedIsAppliedWithAWarningInTheReport() throws Exception {
+        Path export = BadExports.copyOfBulk(temp.resolve("lenient"));
+        Path orgs = export.resolve("orgs.csv");
+        Files.writeString(orgs, Files.readString(orgs).replace("org-sb,,,", "org-sb,,2025-08-01 06:00:00,"));
+
+        JsonNode imp = importOf(oneRoster, SisDrops.zip(export, temp.resolve("zips/lenient.zip"), null), "lenient.zip");
+
+        assertThat(imp.get("status").asText()).as(imp.toString()).isEqualTo("DONE");
+        assertThat(imp.get("errors").asLong()).isZero();
+        assertThat(app.count("select count(*) from dir_user where source = 'sb'")).as("the org's users too").isEqualTo(30);
+        assertThat(Files.readAllLines(oneRoster.resolve("done/" + imp.get("id").asLong() + "-lenient.zip.report.csv")))
+                .containsExactly(ImportLog.REPORT_HEADER, "orgs.csv,2,dateLastModified,warning: not an ISO-8601 instant "
+                        + "'2025-08-01 06:00:00' (a field Hermod does not use: row kept)");
     }
 
     @Test
