@@ -72,6 +72,7 @@ import org.hermod.password.PasswordResend;
 import org.hermod.password.PasswordReset;
 import org.hermod.password.TemporaryPasswords;
 import org.hermod.password.WelcomeSms;
+import org.hermod.sis.ReadLimits;
 import org.hermod.sis.SisImportSettings;
 import org.hermod.sis.SisImporter;
 import org.hermod.sis.SisRoutes;
@@ -229,7 +230,10 @@ public final class HermodConfiguration implements CamelConfiguration {
         List<SisImportSettings> sisImports = SisImportSettings.all(settings);
         SisImporter sisImporter = new SisImporter(jdbc, clock, tenants, prefixes,
                 settings.string("hermod.outbox.default-country-code"), sisImports,
-                settings.integer("hermod.sis.batch-size", 1, 50_000), settings.integer("hermod.sis.progress-every", 1, 10_000_000));
+                settings.integer("hermod.sis.batch-size", 1, 50_000), settings.integer("hermod.sis.progress-every", 1, 10_000_000),
+                new ReadLimits(settings.integer("hermod.sis.max-record-length", 1024, 64 * 1024 * 1024),
+                        settings.integer("hermod.sis.max-uncompressed-mb", 1, 1024 * 1024) * 1024L * 1024,
+                        settings.integer("hermod.sis.max-compression-ratio", 1, 100_000)));
         sisImporter.recoverInterrupted();
         registry.bind("sisImporter", sisImporter);
         registry.bind("sisApi", new SisApi(users, jdbc, sisImporter));

@@ -39,7 +39,7 @@ public final class Jdbc {
                 T result = work.run(c);
                 c.commit();
                 return result;
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException | Error e) { // an OutOfMemoryError too: roll back now, not at close
                 try {
                     c.rollback();
                 } catch (SQLException rollbackFailed) {

@@ -20,7 +20,9 @@ final class HeaderCheck {
             sink.onError(new RowError(file, 0, null, "empty file: no header row"));
             return Optional.empty();
         }
-        Map<String, Column> columns = Column.byName(csv.next());
+        CsvRow header = csv.next();
+        csv.columnNames(header.fields());
+        Map<String, Column> columns = Column.byName(header);
         List<String> missing = required.stream().filter(name -> !columns.containsKey(name)).toList();
         missing.forEach(name -> sink.onError(new RowError(file, 1, name, "required column missing from header")));
         return missing.isEmpty() ? Optional.of(columns) : Optional.empty();

@@ -83,6 +83,24 @@ public final class ImportLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes the partial reports a process that died left in {@code workDir} ({@code .import-<id>.report.csv}); their
+     * errors are in {@code sis_import_error}. Only at start-up, when no import runs.
+     */
+    public static void deletePartialReports(Path workDir) {
+        if (!Files.isDirectory(workDir)) {
+            return;
+        }
+        try (var partial = Files.newDirectoryStream(workDir, ".import-*.report.csv")) {
+            for (Path report : partial) {
+                Files.deleteIfExists(report);
+                LOG.info("Deleted {}, the partial report of an import a stop or crash ended", report);
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot delete the partial reports in {}: {}", workDir, e.toString());
+        }
+    }
+
     public long id() {
         return id;
     }

@@ -1,9 +1,6 @@
 package org.hermod.sis;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,14 +29,12 @@ record Manifest(Map<OneRosterFile, Mode> modes) {
      * Reads {@code propertyName,value} rows; {@code file.<name>} rows give the modes, other rows are
      * ignored. A bad row is reported and its file taken as absent.
      */
-    static Manifest read(Path path, Sink sink) throws IOException {
+    static Manifest read(CsvReader csv, Sink sink) throws IOException {
         Map<OneRosterFile, Mode> modes = new EnumMap<>(OneRosterFile.class);
-        try (CsvReader csv = CsvReader.open(path, UTF_8, ',')) {
+        try (csv) {
             Optional<Map<String, Column>> columns =
                     HeaderCheck.read(FILE_NAME, csv, List.of("propertyName", "value"), sink);
             columns.ifPresent(byName -> csv.forEachRemaining(row -> readRow(new RowCheck(FILE_NAME, row, byName), modes, sink)));
-        } catch (CsvException e) {
-            sink.onError(e.toRowError());
         }
         return new Manifest(modes);
     }

@@ -1,6 +1,8 @@
 package org.hermod.sis;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashMap;
@@ -19,24 +21,37 @@ import java.util.function.Function;
 public final class MappedCsvReader {
 
     private final ColumnMap map;
+    private final ReadLimits limits;
     private final Function<String, LocalDate> date;
     private final Function<String, Role> role;
     private final Function<String, List<String>> groups;
 
     public MappedCsvReader(ColumnMap map) {
+        this(map, ReadLimits.DEFAULT);
+    }
+
+    public MappedCsvReader(ColumnMap map, ReadLimits limits) {
         this.map = map;
+        this.limits = limits;
         this.date = Parsers.date(map.dateFormat());
         this.role = Parsers.role(map::role, String.join(", ", new TreeSet<>(map.roles().keySet())));
         this.groups = Parsers.list(map.groupSeparator());
     }
 
+    /**
+     * Reads {@code file} to its end; a file that cannot be (bad bytes, a quote never closed, over a limit of
+     * {@link ReadLimits}) throws {@link CsvException} after the rows before it were passed on.
+     */
     public void read(Path file, Sink sink) throws IOException {
         String name = file.getFileName().toString();
-        try (CsvReader csv = CsvReader.open(file, map.charset(), map.separator())) {
+        if (Files.size(file) > limits.maxBytes()) {
+            throw new CsvException(name, 0, Files.size(file) + " bytes, more than " + limits.maxBytes()
+                    + " (hermod.sis.max-uncompressed-size)");
+        }
+        InputStream in = limits.meter().watch(Files.newInputStream(file), -1);
+        try (CsvReader csv = CsvReader.open(in, name, map.charset(), map.separator(), limits.maxRecordLength())) {
             Optional<Map<String, Column>> columns = map.header() ? columnsByHeader(name, csv, sink) : Optional.of(columnsByPosition());
             columns.ifPresent(byField -> csv.forEachRemaining(row -> readRow(new RowCheck(name, row, byField), sink)));
-        } catch (CsvException e) {
-            sink.onError(e.toRowError());
         }
     }
 
@@ -65,6 +80,7 @@ public final class MappedCsvReader {
             return Optional.empty();
         }
         List<String> header = csv.next().fields().stream().map(String::trim).toList();
+        csv.columnNames(header);
         Map<String, Column> columns = new HashMap<>();
         boolean complete = true;
         for (ColumnMap.Field field : ColumnMap.Field.values()) {

@@ -4,14 +4,16 @@ import java.util.List;
 
 /**
  * The OneRoster 1.1 CSV files Hermod reads, in the order they are read: each file's references
- * point only to files before it. Each lists the header columns it cannot do without.
+ * point only to files before it. Each lists the header columns it cannot do without: those of the
+ * fields Hermod uses (docs/SIS.md, "Strict and lenient fields"); a column of the standard that
+ * Hermod does not use may be missing.
  */
 enum OneRosterFile {
-    ACADEMIC_SESSIONS("academicSessions", "sourcedId", "title", "type", "startDate", "endDate"),
-    ORGS("orgs", "sourcedId", "name", "type"),
-    COURSES("courses", "sourcedId", "title", "orgSourcedId"),
-    CLASSES("classes", "sourcedId", "title", "courseSourcedId", "classType", "schoolSourcedId", "termSourcedIds"),
-    USERS("users", "sourcedId", "orgSourcedIds", "role", "username", "givenName", "familyName"),
+    ACADEMIC_SESSIONS("academicSessions", "sourcedId", "title"),
+    ORGS("orgs", "sourcedId", "name"),
+    COURSES("courses", "sourcedId"),
+    CLASSES("classes", "sourcedId", "title", "classType", "schoolSourcedId", "termSourcedIds"),
+    USERS("users", "sourcedId", "role", "username", "givenName", "familyName"),
     ENROLLMENTS("enrollments", "sourcedId", "classSourcedId", "userSourcedId", "role");
 
     private final String baseName;

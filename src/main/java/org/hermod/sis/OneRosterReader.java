@@ -35,33 +35,62 @@ public final class OneRosterReader {
     }
 
     private final References references;
+    private final ReadLimits limits;
 
     public OneRosterReader() {
         this(References.BY_MANIFEST);
     }
 
     public OneRosterReader(References references) {
-        this.references = references;
+        this(references, ReadLimits.DEFAULT);
     }
 
-    /** Reads the export at {@code export}, a directory or a zip file. */
+    public OneRosterReader(ReadLimits limits) {
+        this(References.BY_MANIFEST, limits);
+    }
+
+    public OneRosterReader(References references, ReadLimits limits) {
+        this.references = references;
+        this.limits = limits;
+    }
+
+    /**
+     * Reads the export at {@code export}, a directory or a zip file, to its end. An export that cannot be read to
+     * its end (bad bytes, a quote never closed, a damaged zip entry, over a limit of {@link ReadLimits}) throws
+     * {@link CsvException} naming the file (the zip entry) and line, after the rows before it were passed on; a zip
+     * that cannot be opened throws {@link IOException}.
+     */
     public void read(Path export, Sink sink) throws IOException {
+        ReadLimits.Meter meter = limits.meter();
         if (Files.isDirectory(export)) {
-            readDirectory(export, sink);
+            readDirectory(export, path -> meter.watch(Files.newInputStream(path), -1), sink);
         } else {
+            long zipSize = Files.size(export);
             try (FileSystem zip = FileSystems.newFileSystem(export)) {
-                readDirectory(zip.getPath("/"), sink);
+                // the entry's compressed size as the zip declares it, but never more than the zip itself
+                readDirectory(zip.getPath("/"), path -> meter.watch(Files.newInputStream(path),
+                        Math.min(zipSize, (Long) Files.getAttribute(path, "zip:compressedSize"))), sink);
             }
         }
     }
 
-    private void readDirectory(Path directory, Sink sink) throws IOException {
+    /** Opens one file of the export, counted against the limits. */
+    @FunctionalInterface
+    private interface Opener {
+        java.io.InputStream open(Path path) throws IOException;
+    }
+
+    private CsvReader csv(Opener opener, Path path, String name) throws IOException {
+        return CsvReader.open(opener.open(path), name, UTF_8, ',', limits.maxRecordLength());
+    }
+
+    private void readDirectory(Path directory, Opener opener, Sink sink) throws IOException {
         Path manifestPath = directory.resolve(Manifest.FILE_NAME);
         if (!Files.isRegularFile(manifestPath)) {
             sink.onError(new RowError(Manifest.FILE_NAME, 0, null, "missing: not a OneRoster CSV export"));
             return;
         }
-        Manifest manifest = Manifest.read(manifestPath, sink);
+        Manifest manifest = Manifest.read(csv(opener, manifestPath, Manifest.FILE_NAME), sink);
         boolean allowExternal = switch (references) {
             case CHECK -> false;
             case ALLOW_EXTERNAL -> true;
@@ -80,18 +109,17 @@ public final class OneRosterReader {
                         "listed in manifest as " + mode.name().toLowerCase(Locale.ROOT) + " but missing"));
                 continue;
             }
-            readFile(path, file, new OneRosterRows(ids, allowExternal, mode == Manifest.Mode.DELTA), sink);
+            readFile(csv(opener, path, file.fileName()), file, new OneRosterRows(ids, allowExternal,
+                    mode == Manifest.Mode.DELTA), sink);
         }
     }
 
-    private static void readFile(Path path, OneRosterFile file, OneRosterRows rows, Sink sink) throws IOException {
-        try (CsvReader csv = CsvReader.open(path, UTF_8, ',')) {
+    private static void readFile(CsvReader csv, OneRosterFile file, OneRosterRows rows, Sink sink) throws IOException {
+        try (csv) {
             Optional<Map<String, Column>> columns =
                     HeaderCheck.read(file.fileName(), csv, rows.requiredColumns(file), sink);
             columns.ifPresent(byName -> csv.forEachRemaining(
                     row -> rows.read(file, new RowCheck(file.fileName(), row, byName), sink)));
-        } catch (CsvException e) {
-            sink.onError(e.toRowError());
         }
     }
 }

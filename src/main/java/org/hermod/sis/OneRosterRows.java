@@ -12,11 +12,17 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * Turns the rows of one OneRoster file into records: checks required values, formats,
  * vocabularies, duplicate sourcedIds and references to rows of earlier files.
+ *
+ * <p>Strict on what Hermod uses, lenient on the rest (docs/SIS.md, "Strict and lenient fields"): a
+ * bad value of a field the directory is written from rejects the row; one of a field Hermod does
+ * not use ({@code dateLastModified}, an org's {@code type}, a session's dates, courses, a user's
+ * orgs, an enrollment's dates) is a warning, and the row is taken.
  *
  * <p>Users have no start or end date in OneRoster 1.1. Hermod reads them, as an extension, from
  * the optional columns {@value #START_DATE} and {@value #END_DATE} (yyyy-MM-dd) when present.
@@ -46,7 +52,8 @@ final class OneRosterRows {
      * @param allowExternalReferences accept references to ids this export does not contain (they
      *                                may be in the database already); references to rows the
      *                                export rejected are errors either way
-     * @param delta                   the file is a delta: status and dateLastModified are required
+     * @param delta                   the file is a delta: status is required (dateLastModified too, by the
+     *                                standard, but Hermod does not use it)
      */
     OneRosterRows(KnownIds ids, boolean allowExternalReferences, boolean delta) {
         this.ids = ids;
@@ -56,8 +63,8 @@ final class OneRosterRows {
 
     List<String> requiredColumns(OneRosterFile file) {
         List<String> columns = new ArrayList<>(file.requiredColumns());
-        if (delta) {
-            columns.addAll(List.of("status", "dateLastModified"));
+        if (delta && (file == USERS || file == OneRosterFile.ENROLLMENTS)) {
+            columns.add("status");
         }
         return columns;
     }
@@ -68,9 +75,11 @@ final class OneRosterRows {
         if (firstLine != null) {
             row.reject("sourcedId", "duplicate sourcedId '" + id + "', first seen on line " + firstLine);
         }
-        String status = delta ? row.required("status", STATUS) : row.optional("status", STATUS);
-        Instant modified = delta ? row.required("dateLastModified", Parsers::instant)
-                : row.optional("dateLastModified", Parsers::instant);
+        // status is used for users and enrollments (tobedeleted), not for the small files
+        boolean statusUsed = CHECKED_BY_SINK.contains(file);
+        String status = !statusUsed ? row.lenient("status", STATUS)
+                : delta ? row.required("status", STATUS) : row.optional("status", STATUS);
+        Instant modified = row.lenient("dateLastModified", Parsers::instant);
         switch (file) {
             case ACADEMIC_SESSIONS -> session(row, id, sink);
             case ORGS -> org(row, id, sink);
@@ -89,10 +98,10 @@ final class OneRosterRows {
     }
 
     private void session(RowCheck row, String id, Sink sink) {
-        SisSession session = new SisSession(id, row.required("title"), row.required("type", SESSION_TYPE),
-                row.required("startDate", DATE), row.required("endDate", DATE));
+        SisSession session = new SisSession(id, row.required("title"), row.lenient("type", SESSION_TYPE),
+                row.lenient("startDate", DATE), row.lenient("endDate", DATE));
         if (session.startDate() != null && session.endDate() != null && session.endDate().isBefore(session.startDate())) {
-            row.reject("endDate", "ends " + session.endDate() + " before it starts " + session.startDate());
+            row.warn("endDate", "ends " + session.endDate() + " before it starts " + session.startDate());
         }
         if (row.report(sink)) {
             sink.onSession(session);
@@ -100,15 +109,15 @@ final class OneRosterRows {
     }
 
     private void org(RowCheck row, String id, Sink sink) {
-        SisOrg org = new SisOrg(id, row.required("name"), row.required("type", ORG_TYPE));
+        SisOrg org = new SisOrg(id, row.required("name"), row.lenient("type", ORG_TYPE));
         if (row.report(sink)) {
             sink.onOrg(org);
         }
     }
 
     private void course(RowCheck row, Sink sink) {
-        row.required("title");
-        reference(row, "orgSourcedId", ORGS, "org");
+        // a course is only a name classes may refer to: nothing of it reaches the directory
+        lenientReference(row, "orgSourcedId", ORGS, "org");
         row.report(sink);
     }
 
@@ -116,7 +125,7 @@ final class OneRosterRows {
         SisClass sisClass = new SisClass(id, row.required("title"), row.required("classType", CLASS_TYPE),
                 reference(row, "schoolSourcedId", ORGS, "org"),
                 references(row, "termSourcedIds", ACADEMIC_SESSIONS, "term"));
-        reference(row, "courseSourcedId", COURSES, "course");
+        lenientReference(row, "courseSourcedId", COURSES, "course");
         if (row.report(sink)) {
             sink.onClass(sisClass);
         }
@@ -127,7 +136,7 @@ final class OneRosterRows {
                 row.required("givenName"), row.required("familyName"), row.required("role", ROLE),
                 row.phone(row.text("sms") != null ? "sms" : "phone"), row.email("email"),
                 row.optional(START_DATE, DATE), row.optional(END_DATE, DATE),
-                references(row, "orgSourcedIds", ORGS, "org"), row.origin("sourcedId"));
+                lenientReferences(row, "orgSourcedIds", ORGS, "org"), row.origin("sourcedId"));
         if (row.report(sink)) {
             sink.onUser(user);
         }
@@ -137,7 +146,7 @@ final class OneRosterRows {
         // the user reference is the sink's to check (Sink#onReferences)
         SisEnrollment enrollment = new SisEnrollment(id, reference(row, "classSourcedId", CLASSES, "class"),
                 row.required("userSourcedId"), row.required("role", ROLE),
-                row.optional("beginDate", DATE), row.optional("endDate", DATE), status, row.origin("sourcedId"));
+                row.lenient("beginDate", DATE), row.lenient("endDate", DATE), status, row.origin("sourcedId"));
         if (row.report(sink)) {
             sink.onEnrollment(enrollment);
         }
@@ -160,12 +169,34 @@ final class OneRosterRows {
         return value;
     }
 
+    /** References Hermod does not use: the ids as written; an unknown or rejected one is a warning. */
+    private List<String> lenientReferences(RowCheck row, String key, OneRosterFile target, String noun) {
+        List<String> values = row.lenient(key, IDS);
+        if (values == null) {
+            return List.of();
+        }
+        values.forEach(value -> problem(key, target, noun, value).ifPresent(reason -> row.warn(key, reason)));
+        return values;
+    }
+
+    private void lenientReference(RowCheck row, String key, OneRosterFile target, String noun) {
+        String value = row.text(key);
+        if (value != null) {
+            problem(key, target, noun, value).ifPresent(reason -> row.warn(key, reason));
+        }
+    }
+
     private void checkReference(RowCheck row, String key, OneRosterFile target, String noun, String id) {
+        problem(key, target, noun, id).ifPresent(reason -> row.reject(key, reason));
+    }
+
+    private Optional<String> problem(String key, OneRosterFile target, String noun, String id) {
         Integer line = ids.firstLine(target, id);
         if (line != null && ids.isRejected(target, id)) {
-            row.reject(key, noun + " '" + id + "' was rejected (" + target.fileName() + ":" + line + ")");
+            return Optional.of(noun + " '" + id + "' was rejected (" + target.fileName() + ":" + line + ")");
         } else if (line == null && !allowExternalReferences) {
-            row.reject(key, "unknown " + noun + " '" + id + "'");
+            return Optional.of("unknown " + noun + " '" + id + "'");
         }
+        return Optional.empty();
     }
 }

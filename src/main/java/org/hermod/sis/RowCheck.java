@@ -12,7 +12,8 @@ import java.util.function.Function;
  *
  * <p>Values are trimmed; an empty value or a column the file does not have reads as null. An
  * error in a contact field (e-mail, phone) is reported but leaves the row acceptable, with that
- * field null; any other error rejects the row.
+ * field null; any other error rejects the row. A field Hermod does not use is read {@link #lenient}: a
+ * bad value is a warning and leaves the row as it is.
  */
 final class RowCheck {
 
@@ -20,6 +21,7 @@ final class RowCheck {
     private final CsvRow row;
     private final Map<String, Column> columns;
     private final List<RowError> errors = new ArrayList<>();
+    private final List<RowError> warnings = new ArrayList<>();
     private boolean rejected;
 
     RowCheck(String file, CsvRow row, Map<String, Column> columns) {
@@ -65,6 +67,28 @@ final class RowCheck {
         return value == null ? null : parse(key, value, parser);
     }
 
+    /**
+     * A field Hermod does not use: the value parsed, or null with a warning (the row kept) if it is not as
+     * {@code parser} wants it.
+     */
+    <T> T lenient(String key, Function<String, T> parser) {
+        String value = text(key);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            warn(key, e.getMessage());
+            return null;
+        }
+    }
+
+    /** Something wrong with a field Hermod does not use: reported as a warning, the row kept. */
+    void warn(String key, String reason) {
+        warnings.add(new RowError(file, row.line(), label(key), reason + " (a field Hermod does not use: row kept)"));
+    }
+
     /** The address, or null (reported, row kept) if it is not one. */
     String email(String key) {
         return contact(key, ContactChecks::emailProblem);
@@ -84,9 +108,10 @@ final class RowCheck {
         return rejected;
     }
 
-    /** Hands the errors found to {@code sink}; true if the row is to be passed on. */
+    /** Hands the errors and then the warnings found to {@code sink}; true if the row is to be passed on. */
     boolean report(Sink sink) {
         errors.forEach(sink::onError);
+        warnings.forEach(sink::onWarning);
         return !rejected;
     }
 

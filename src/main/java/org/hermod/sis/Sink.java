@@ -45,4 +45,12 @@ public interface Sink {
     }
 
     void onError(RowError error);
+
+    /**
+     * A value Hermod does not use is missing or not as the standard has it (a {@code dateLastModified} that is not
+     * ISO-8601, an org's {@code type}): the row was passed on all the same. The import report lists it; it is not an
+     * error and rejects nothing, not even with all-or-nothing.
+     */
+    default void onWarning(RowError warning) {
+    }
 }

@@ -72,7 +72,7 @@ class CsvReaderTest {
         assertThat(reader.next()).isEqualTo(new CsvRow(1, List.of("a")));
         assertThatThrownBy(reader::next)
                 .isInstanceOf(CsvException.class)
-                .hasMessage("t.csv:2: quoted field never closed");
+                .hasMessage("t.csv:2 column '#2': quoted field never closed (is the file cut short?)");
     }
 
     @Test
@@ -80,7 +80,7 @@ class CsvReaderTest {
         CsvReader reader = new CsvReader(new StringReader("\"a\"b\n"), "t.csv", ',');
         assertThatThrownBy(reader::next)
                 .isInstanceOf(CsvException.class)
-                .hasMessageStartingWith("t.csv:1: text after closing quote: 'b'");
+                .hasMessageStartingWith("t.csv:1 column '#1': text after closing quote: 'b'");
     }
 
     @Test
@@ -95,12 +95,31 @@ class CsvReaderTest {
 
         List<CsvRow> rows = new ArrayList<>();
         try (CsvReader reader = CsvReader.open(file, UTF_8, ',')) {
+            reader.columnNames(reader.next().fields());
             assertThatThrownBy(() -> reader.forEachRemaining(rows::add))
                     .isInstanceOf(CsvException.class)
-                    .hasMessage("users.csv:2001: byte 0xF8 not valid UTF-8 (is the file in another charset?)");
+                    .hasMessage("users.csv:2001 column 'name': byte 0xF8 not valid UTF-8 (is the file in another charset?)");
         }
-        assertThat(rows).hasSize(2000);
-        assertThat(rows.get(1999)).isEqualTo(new CsvRow(2000, List.of("u2000", "Plain Name")));
+        assertThat(rows).hasSize(1999);
+        assertThat(rows.get(1998)).isEqualTo(new CsvRow(2000, List.of("u2000", "Plain Name")));
+    }
+
+    @Test
+    void aRecordOverTheLengthLimitStopsTheFileNamingWhereItStarts() {
+        String nul = "\0".repeat(5000);
+        CsvReader reader = new CsvReader(new StringReader("id,name\nu1,Ann\nu2," + nul + "\nu3,Bo\n"), "t.csv", ',', 1000);
+        reader.columnNames(reader.next().fields());
+        assertThat(reader.next()).isEqualTo(new CsvRow(2, List.of("u1", "Ann")));
+        assertThatThrownBy(reader::next)
+                .isInstanceOf(CsvException.class)
+                .hasMessage("t.csv:3 column 'name': record longer than 1000 characters (hermod.sis.max-record-length): "
+                        + "is this the right file?");
+    }
+
+    @Test
+    void aRecordJustWithinTheLimitIsRead() {
+        CsvReader reader = new CsvReader(new StringReader("a," + "x".repeat(997) + "\n"), "t.csv", ',', 1000);
+        assertThat(reader.next().field(1)).hasSize(997);
     }
 
     @Test

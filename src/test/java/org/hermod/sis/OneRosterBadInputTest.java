@@ -3,6 +3,7 @@ package org.hermod.sis;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,12 +32,11 @@ class OneRosterBadInputTest {
         Files.write(export.resolve("users.csv"), asciiFirst, ISO_8859_1);
 
         RecordingSink sink = new RecordingSink();
-        new OneRosterReader().read(export, sink);
 
-        assertThat(sink.errorsIn("users.csv")).containsExactly(new RowError("users.csv", 3, null,
-                "byte 0xE4 not valid UTF-8 (is the file in another charset?)"));
-        assertThat(sink.errorsIn("users.csv").get(0).toString())
-                .isEqualTo("users.csv:3: byte 0xE4 not valid UTF-8 (is the file in another charset?)");
+        assertThatThrownBy(() -> new OneRosterReader().read(export, sink))
+                .isInstanceOfSatisfying(CsvException.class, e -> assertThat(e.toRowError()).isEqualTo(new RowError(
+                        "users.csv", 3, "familyName", "byte 0xE4 not valid UTF-8 (is the file in another charset?)")));
+        assertThat(sink.errors).as("the enrollments after it are not read").isEmpty();
         assertThat(sink.userIds()).containsExactly("u-sb-008");
     }
 
@@ -88,14 +88,16 @@ class OneRosterBadInputTest {
     }
 
     @Test
-    void badDatesAndInstantsRejectTheirRows() throws IOException {
+    void badDatesRejectTheirRowsAndABadDateLastModifiedIsAWarning() throws IOException {
         RecordingSink sink = readBulkWith("users.csv", "users-bad-dates.csv");
 
         assertThat(sink.errorsIn("users.csv")).extracting(RowError::toString).containsExactly(
                 "users.csv:3 column 'metadata.hermod.endDate': not a date in format yyyy-MM-dd '2025-02-30'",
-                "users.csv:4 column 'metadata.hermod.endDate': not a date in format yyyy-MM-dd '19.12.2025'",
-                "users.csv:5 column 'dateLastModified': not an ISO-8601 instant 'yesterday'");
-        assertThat(sink.userIds()).containsExactly("u-1", "u-5");
+                "users.csv:4 column 'metadata.hermod.endDate': not a date in format yyyy-MM-dd '19.12.2025'");
+        assertThat(sink.warnings).extracting(RowError::toString).containsExactly(
+                "users.csv:5 column 'dateLastModified': not an ISO-8601 instant 'yesterday' (a field Hermod does not use: "
+                        + "row kept)");
+        assertThat(sink.userIds()).containsExactly("u-1", "u-4", "u-5");
         assertThat(sink.user("u-1").endDate()).isEqualTo("2026-06-30");
     }
 
@@ -116,12 +118,46 @@ class OneRosterBadInputTest {
     }
 
     @Test
-    void userInUnknownOrgIsRejected() throws IOException {
+    void userInUnknownOrgIsKeptWithAWarningSinceHermodDoesNotUseAUsersOrgs() throws IOException {
         RecordingSink sink = readBulkWith("users.csv", "users-unknown-org.csv");
 
-        assertThat(sink.errorsIn("users.csv")).containsExactly(
-                new RowError("users.csv", 3, "orgSourcedIds", "unknown org 'org-xx'"));
-        assertThat(sink.userIds()).containsExactly("u-1", "u-3");
+        assertThat(sink.errorsIn("users.csv")).isEmpty();
+        assertThat(sink.warnings).containsExactly(new RowError("users.csv", 3, "orgSourcedIds",
+                "unknown org 'org-xx' (a field Hermod does not use: row kept)"));
+        assertThat(sink.userIds()).containsExactly("u-1", "u-2", "u-3");
+    }
+
+    @Test
+    void anOrgWithANonStandardDateLastModifiedIsTakenWithItsUsersAndClasses() throws IOException {
+        Path export = BadExports.copyOfBulk(temp);
+        Path orgs = export.resolve("orgs.csv");
+        Files.writeString(orgs, Files.readString(orgs).replace("org-sb,,,", "org-sb,,2025-08-01 06:00:00,")
+                .replace(",school,SB01,", ",skole,SB01,"));
+        RecordingSink sink = new RecordingSink();
+        new OneRosterReader().read(export, sink);
+
+        assertThat(sink.errors).isEmpty();
+        assertThat(sink.warnings).extracting(RowError::toString).containsExactly(
+                "orgs.csv:2 column 'dateLastModified': not an ISO-8601 instant '2025-08-01 06:00:00' (a field Hermod "
+                        + "does not use: row kept)",
+                "orgs.csv:2 column 'type': 'skole' is not one of department, school, district, local, state, national "
+                        + "(a field Hermod does not use: row kept)");
+        assertThat(sink.orgs).extracting(SisOrg::sourcedId).contains("org-sb");
+        assertThat(sink.users).hasSize(30);
+        assertThat(sink.classes).hasSize(6);
+    }
+
+    @Test
+    void aBadValueOfAFieldHermodUsesStillRejectsTheRow() throws IOException {
+        Path export = BadExports.copyOfBulk(temp);
+        Path orgs = export.resolve("orgs.csv");
+        Files.writeString(orgs, Files.readString(orgs).replace("Sønderborg Friskole", ""));
+        RecordingSink sink = new RecordingSink();
+        new OneRosterReader().read(export, sink);
+
+        assertThat(sink.errorsIn("orgs.csv")).containsExactly(new RowError("orgs.csv", 2, "name", "required value missing"));
+        assertThat(sink.errorsIn("classes.csv")).as("the org is the classes' school").isNotEmpty()
+                .allSatisfy(e -> assertThat(e.reason()).isEqualTo("org 'org-sb' was rejected (orgs.csv:2)"));
     }
 
     @Test
@@ -174,10 +210,11 @@ class OneRosterBadInputTest {
 
     @Test
     void unclosedQuoteEndsTheFileAfterTheGoodRows() throws IOException {
-        RecordingSink sink = readBulkWith("users.csv", "users-unclosed-quote.csv");
+        RecordingSink sink = new RecordingSink();
+        Path export = BadExports.bulkWith(temp, "users.csv", "users-unclosed-quote.csv");
 
-        assertThat(sink.errorsIn("users.csv")).extracting(RowError::toString)
-                .containsExactly("users.csv:4: quoted field never closed");
+        assertThatThrownBy(() -> new OneRosterReader().read(export, sink)).isInstanceOf(CsvException.class)
+                .hasMessage("users.csv:4 column 'givenName': quoted field never closed (is the file cut short?)");
         assertThat(sink.userIds()).containsExactly("u-1", "u-2");
     }
 }

@@ -116,20 +116,19 @@ class OneRosterReaderTest {
         assertThat(sink.user("u-sb-005").dateLastModified()).isEqualTo(Instant.parse("2025-12-19T16:00:00Z"));
         assertThat(sink.enrollments).extracting(SisEnrollment::sourcedId).containsExactly("enr-100", "enr-005", "enr-101",
                 "enr-013", "enr-104");
-        assertThat(sink.errors).containsExactly(
-                new RowError("users.csv", 5, "status", "required value missing"),
-                new RowError("users.csv", 5, "dateLastModified", "required value missing"));
+        assertThat(sink.errors).as("dateLastModified is not used by Hermod: a delta need not have it").containsExactly(
+                new RowError("users.csv", 5, "status", "required value missing"));
     }
 
     @Test
     void deltaReferencesCanBeCheckedStrictly() throws IOException {
         RecordingSink sink = read(resource("oneroster-delta"), OneRosterReader.References.CHECK);
 
-        assertThat(sink.errorsIn("users.csv")).contains(
-                new RowError("users.csv", 2, "orgSourcedIds", "unknown org 'org-sb'"));
+        assertThat(sink.warnings).contains(new RowError("users.csv", 2, "orgSourcedIds",
+                "unknown org 'org-sb' (a field Hermod does not use: row kept)"));
         assertThat(sink.errorsIn("enrollments.csv")).contains(
                 new RowError("enrollments.csv", 2, "classSourcedId", "unknown class 'cls-sb-7b'"));
-        assertThat(sink.users).isEmpty();
+        assertThat(sink.userIds()).as("a user's orgs are not used").containsExactly("u-sb-010", "u-sb-005", "u-sb-002");
     }
 
     @Test
@@ -149,8 +148,9 @@ class OneRosterReaderTest {
 
         assertThat(sink.errorsIn("courses.csv")).extracting(RowError::toString)
                 .containsExactly("courses.csv: listed in manifest as bulk but missing");
-        assertThat(sink.errorsIn("classes.csv")).hasSize(6)
-                .allSatisfy(error -> assertThat(error.reason()).startsWith("unknown course"));
+        assertThat(sink.errorsIn("classes.csv")).isEmpty();
+        assertThat(sink.warnings).as("a class's course is not used").hasSize(6)
+                .allSatisfy(warning -> assertThat(warning.reason()).startsWith("unknown course"));
         assertThat(sink.users).hasSize(30);
     }
 }

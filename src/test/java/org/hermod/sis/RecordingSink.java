@@ -18,6 +18,7 @@ final class RecordingSink implements Sink {
     final List<SisEnrollment> enrollments = new ArrayList<>();
     final List<Membership> memberships = new ArrayList<>();
     final List<RowError> errors = new ArrayList<>();
+    final List<RowError> warnings = new ArrayList<>();
 
     @Override
     public void onSession(SisSession session) {
@@ -60,6 +61,11 @@ final class RecordingSink implements Sink {
     public void onError(RowError error) {
         errors.add(error);
         events.add(error);
+    }
+
+    @Override
+    public void onWarning(RowError warning) {
+        warnings.add(warning);
     }
 
     List<RowError> errorsIn(String file) {

@@ -87,7 +87,8 @@ class SisCrashIT {
         assertThat(count(db, "select count(*) from dir_group")).isEqualTo(CLASSES);
         assertThat(count(db, "select count(*) from dir_membership")).isEqualTo(ENROLLMENTS);
         assertThat(count(db, "select count(*) from sis_file")).as("applied exactly once").isEqualTo(1);
-        assertThat(count(db, "select count(*) from sis_import where status = 'INTERRUPTED'")).isEqualTo(1);
+        assertThat(count(db, "select count(*) from sis_import where status = 'FAILED' "
+                + "and message like 'the process stopped%'")).isEqualTo(1);
         assertThat(count(db, "select count(*) from sis_import where status = 'DONE'")).isEqualTo(1);
     }
 
