@@ -242,6 +242,7 @@ public final class DirectoryWriter implements Sink {
             dropDuplicateUsers();
             dropDuplicateGroups();
             dropBadEnrollments();
+            warnOfUnlikelyRoles();
         });
         if (o.full() && o.maxEndPercent() != null) {
             hold = overThreshold();
@@ -441,6 +442,46 @@ public final class DirectoryWriter implements Sink {
                 + "from sis_stage_member s where s.checked and not exists (select 1 from sis_stage_user u where "
                 + "u.sis_id = s.user_sis_id)" + (externalReferences ? " and exists (select 1 from sis_stage_rejected r "
                 + "where r.sis_id = s.user_sis_id)" : "") + " order by s.seq"));
+    }
+
+    /**
+     * Legal but suspicious: a student or guardian enrolled as a teacher, or a teacher or staff member enrolled as a
+     * student (the public roster-hub sample has one). Applied as the export says, reported as a warning in the
+     * report (not an error, not counted): the school checks its SIS. At most {@value #MAX_ROLE_WARNINGS} rows, then
+     * one line with the count.
+     */
+    private void warnOfUnlikelyRoles() throws SQLException {
+        String unlikely = "from sis_stage_member m join sis_stage_user u on u.sis_id = m.user_sis_id where m.checked "
+                + "and not m.del and ((m.role = 'TEACHER' and u.role in ('STUDENT', 'GUARDIAN')) "
+                + "or (m.role = 'STUDENT' and u.role in ('TEACHER', 'STAFF')))";
+        long n = 0;
+        String file = null;
+        int line = 0;
+        try (PreparedStatement ps = c.prepareStatement("select m.file, m.line, m.user_sis_id, u.role, m.role " + unlikely
+                + " order by m.seq")) {
+            ps.setMaxRows(MAX_ROLE_WARNINGS + 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next() && ++n <= MAX_ROLE_WARNINGS) {
+                    file = rs.getString(1);
+                    line = rs.getInt(2);
+                    errors.accept(new RowError(file, line, "role", "warning: user '" + rs.getString(3) + "' is "
+                            + article(rs.getString(4)) + " in users.csv but enrolled as " + rs.getString(5)
+                            .toLowerCase(java.util.Locale.ROOT) + "; applied as the export says, check it in the SIS"));
+                }
+            }
+        }
+        if (n > MAX_ROLE_WARNINGS) {
+            long all = Jdbc.query(c, "select count(*) " + unlikely, rs -> rs.getLong(1)).get(0);
+            errors.accept(new RowError(file, line, "role", "warning: " + (all - MAX_ROLE_WARNINGS) + " more "
+                    + "enrollment(s) after this line with an unlikely role are not listed"));
+        }
+    }
+
+    private static final int MAX_ROLE_WARNINGS = 1000;
+
+    private static String article(String role) {
+        String r = role.toLowerCase(java.util.Locale.ROOT);
+        return (r.startsWith("o") ? "an " : "a ") + r;
     }
 
     /** Reports each row of {@code sql} (seq, file, line, column, reason) as an error; returns their seqs. */

@@ -267,6 +267,33 @@ class SisImportTest {
         assertThat(plan.raw()).contains("\"user u-sb-004\"", "ended on 2026-01-11").doesNotContain("+4520112204");
     }
 
+    /** A student enrolled as a teacher (as in the public roster-hub sample) is applied, and warned of in the report. */
+    @Test
+    void aStudentEnrolledAsATeacherIsAWarningNotAnError() throws Exception {
+        Path export = temp.resolve("roles");
+        Files.createDirectories(export);
+        try (var files = Files.list(SisDrops.fixture("oneroster-bulk"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, export.resolve(f.getFileName()));
+            }
+        }
+        Path enrollments = export.resolve("enrollments.csv");
+        Files.writeString(enrollments, Files.readString(enrollments).replace("enr-001,,,cls-sb-7a,org-sb,u-sb-001,student,",
+                "enr-001,,,cls-sb-7a,org-sb,u-sb-001,teacher,"));
+        SisDrops.drop(SisDrops.zip(export, temp.resolve("zips/roles.zip"), null), folder, "roles.zip");
+        Path done = SisDrops.awaitProcessed(folder, "roles.zip");
+        JsonNode imp = lastImport();
+        assertThat(imp.get("status").asText()).isEqualTo("DONE");
+        assertThat(imp.get("errors").asLong()).as(imp.toString()).isZero();
+        assertThat(imp.get("rowErrors").toString()).contains("\"file\":\"enrollments.csv\",\"line\":2,\"column\":\"role\","
+                + "\"reason\":\"warning: user 'u-sb-001' is a student in users.csv but enrolled as teacher");
+        assertThat(Files.readString(done.resolveSibling(imp.get("id").asLong() + "-roles.zip.report.csv")))
+                .contains("enrollments.csv,2,role,\"warning: user 'u-sb-001' is a student in users.csv but enrolled as teacher");
+        assertThat(app.jdbc().query("select m.role from dir_membership m join dir_user u on u.id = m.user_id "
+                + "join dir_group g on g.id = m.group_id where u.sis_id = 'u-sb-001' and g.sis_id = 'cls-sb-7a'",
+                rs -> rs.getString(1))).containsExactly("TEACHER");
+    }
+
     @Test
     void aFullImportRemovesMembershipsAndGroupsTheExportNoLongerHas() throws Exception {
         SisDrops.drop(bulkZip("bulk"), folder, "bulk.zip");
