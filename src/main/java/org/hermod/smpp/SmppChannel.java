@@ -113,7 +113,7 @@ public final class SmppChannel implements SmsChannel, AutoCloseable {
 
     /**
      * Spreads the batch over the bound links, {@code window} submits in flight per link. The SMS are marked as handed
-     * over a window ahead of the submits ({@link HandoverGate}), so a crash leaves fewer than twice
+     * over up to a window ahead of the submits ({@link HandoverGate}), so a crash leaves at most twice
      * {@code binds × window} of them in doubt, however large the batch.
      */
     @Override
@@ -127,7 +127,7 @@ public final class SmppChannel implements SmsChannel, AutoCloseable {
         if (bound.isEmpty()) {
             return batch.stream().map(s -> SendOutcome.notSent(s.id(), "SMPP " + name() + ": no bind")).toList();
         }
-        HandoverGate gate = new HandoverGate(batch, settings.window() * bound.size(), handover, marker);
+        HandoverGate gate = HandoverGate.open(batch, settings.window() * bound.size(), handover, marker);
         List<CompletableFuture<Submitted>> futures = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             SmppLink link = links.get(bound.get(i % bound.size()));
