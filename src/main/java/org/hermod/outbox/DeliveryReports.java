@@ -1,6 +1,7 @@
 package org.hermod.outbox;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -82,14 +83,6 @@ public final class DeliveryReports implements Dispatcher.SentListener {
         Candidate reported(String reportedStatus) {
             return new Candidate(smsId, partNo, recipient, reportedStatus);
         }
-    }
-
-    /** The recorded parts with this id whose recipient the report's {@code address} names, newest first. */
-    private static List<Candidate> matching(Connection c, String channel, String providerId, String address)
-            throws SQLException {
-        return Jdbc.query(c, "select sms_id, part_no, recipient, status from sms_part where channel = ? and provider_id = ? "
-                + "order by sms_id desc", rs -> new Candidate(rs.getLong(1), rs.getInt(2), rs.getString(3),
-                rs.getString(4)), channel, providerId).stream().filter(p -> sameNumber(p.recipient(), address)).toList();
     }
 
     /**
@@ -277,19 +270,34 @@ public final class DeliveryReports implements Dispatcher.SentListener {
                 + "and p.provider_id = r.provider_id)" + where, rs -> new String[] {rs.getString(1), rs.getString(2),
                 rs.getString(3), rs.getString(4), rs.getString(5)}, args);
         Set<Long> smsIds = new LinkedHashSet<>();
-        for (String[] r : kept) {
-            List<Candidate> matching = new ArrayList<>(matching(c, r[0], r[1], r[2]));
-            if (matching.isEmpty()) {
-                continue; // the id is recorded for another recipient: still waiting for its own part
-            }
-            Long smsId = report(c, r[0], r[1], matching, r[2], r[3], r[4], now);
-            Jdbc.update(c, "delete from pending_report where channel = ? and provider_id = ? and recipient = ?",
-                    r[0], r[1], r[2]);
-            if (smsId != null) {
-                smsIds.add(smsId);
-            }
-            LOG.debug("Early report for {} on {} applied", r[1], r[0]);
+        if (kept.isEmpty()) {
+            return smsIds;
         }
+        // one read of the parts for all of them, and one batch of deletes: a broadcast keeps thousands of receipts
+        // that came before their submit responses were recorded
+        Map<String, List<Candidate>> recorded = recorded(c, kept.stream().map(r -> new Incoming(r[0], r[1], r[2],
+                new Report("DELIVERED".equals(r[3]), r[4]))).toList());
+        try (PreparedStatement delete = c.prepareStatement("delete from pending_report where channel = ? and "
+                + "provider_id = ? and recipient = ?")) {
+            int deletes = 0;
+            for (String[] r : kept) {
+                List<Candidate> parts = recorded.getOrDefault(r[0] + " " + r[1], new ArrayList<>());
+                if (parts.stream().noneMatch(p -> sameNumber(p.recipient(), r[2]))) {
+                    continue; // the id is recorded for another recipient: still waiting for its own part
+                }
+                Long smsId = report(c, r[0], r[1], parts, r[2], r[3], r[4], now);
+                Jdbc.bind(delete, r[0], r[1], r[2]);
+                delete.addBatch();
+                deletes++;
+                if (smsId != null) {
+                    smsIds.add(smsId);
+                }
+            }
+            if (deletes > 0) {
+                delete.executeBatch();
+            }
+        }
+        LOG.debug("{} early reports applied", smsIds.size());
         return smsIds;
     }
 
