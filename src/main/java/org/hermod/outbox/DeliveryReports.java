@@ -154,6 +154,15 @@ public final class DeliveryReports implements Dispatcher.SentListener {
      * none is.
      */
     public List<Boolean> applyAll(List<Incoming> reports) {
+        return applyAll(reports, applied -> { });
+    }
+
+    /**
+     * {@link #applyAll(List)}, telling {@code stored} as soon as the reports' transaction has committed, before their
+     * SMS are settled and kept reports applied: a receiver may acknowledge the reports then (what a crash leaves
+     * unsettled, the housekeeping's {@link #settleReported} settles).
+     */
+    public List<Boolean> applyAll(List<Incoming> reports, java.util.function.Consumer<List<Boolean>> stored) {
         Instant now = clock.instant();
         List<Incoming> kept = new ArrayList<>();
         Set<Long> reported = new LinkedHashSet<>();
@@ -183,6 +192,7 @@ public final class DeliveryReports implements Dispatcher.SentListener {
             }
             return result;
         });
+        stored.accept(applied);
         settleCommitted(reported, now);
         Map<String, List<String>> keptIds = new LinkedHashMap<>();
         kept.forEach(r -> keptIds.computeIfAbsent(r.channel(), k -> new ArrayList<>()).add(r.providerId()));

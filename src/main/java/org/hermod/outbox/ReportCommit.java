@@ -15,7 +15,8 @@ import org.hermod.channel.ReceiptListener;
  * Stores delivery reports that arrive together in one go (group commit), for a channel whose provider sends one
  * report per message and waits for each answer (SMPP deliver_sm). Receiving threads hand over a report and wait; one
  * writer takes whatever has arrived meanwhile, at most {@code maxGroup}, hands their texts to the
- * {@link ReceiptListener} and applies them with {@link DeliveryReports#applyAll}, and only then answers each thread.
+ * {@link ReceiptListener} and applies them with {@link DeliveryReports#applyAll}, and answers each thread as soon as
+ * that has committed (settling their SMS follows, while the next receipts arrive).
  * So the promise is {@link DeliveryReports#apply}'s: when {@link #apply} returns, the report is stored; a receiving
  * thread acknowledges the report to the provider only then, and one whose group failed is refused and delivered again.
  * Without grouping, every report cost three transactions of its own.
@@ -108,10 +109,12 @@ public final class ReportCommit implements AutoCloseable {
                         .add(new ReceiptListener.Receipt(r.providerId(), p.received().text()));
             }
             texts.forEach(listener::receipts);
-            List<Boolean> applied = reports.applyAll(group.stream().map(p -> p.received().report()).toList());
-            for (int i = 0; i < group.size(); i++) {
-                group.get(i).done().complete(applied.get(i));
-            }
+            // answered once stored, before their SMS are settled: the next receipts come while this group settles
+            reports.applyAll(group.stream().map(p -> p.received().report()).toList(), applied -> {
+                for (int i = 0; i < group.size(); i++) {
+                    group.get(i).done().complete(applied.get(i));
+                }
+            });
         } catch (RuntimeException e) {
             if (group.size() == 1) {
                 group.get(0).done().completeExceptionally(e);
