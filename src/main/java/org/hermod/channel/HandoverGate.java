@@ -1,18 +1,24 @@
 package org.hermod.channel;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Marks a batch as handed over a little ahead of the sending, for channels that keep several SMS in flight (an
- * SMPP window, parallel web requests). Senders {@link #take} the batch's SMS one by one; the batch is marked in
- * chunks of half the window, and taking the first SMS of a chunk starts marking the next one, so marking overlaps
- * sending; the outcomes {@link #answered} since the last mark are stored with it. At any time fewer than
- * {@code window} SMS are marked and not yet taken, and about half a window answered but not stored: with the
- * channel's own limit of {@code window} in flight, a crash leaves a few windows in doubt, whatever the batch size.
+ * SMPP window, parallel web requests). Senders {@link #take} the batch's SMS one by one, in order; each waits until
+ * its SMS is marked. Marks run one after the other, each as soon as the one before has committed, and each covers
+ * what the window leaves room for: at least half the window (or the rest of the batch), so that a mark's round trip
+ * is not paid per SMS, and never so much that more than {@code window} SMS are marked and not yet taken. The
+ * outcomes {@link #answered} since the last mark are stored with the next one. With the channel's own limit of
+ * {@code window} in flight, a crash leaves a few windows in doubt, whatever the batch size.
+ *
+ * <p>Why back to back rather than a fixed chunk per mark: a sender that finds its SMS not yet marked waits for the
+ * database, and on a busy machine a mark takes longer than the window takes to send half a window; a fixed chunk then
+ * capped the rate at half a window per round trip. A mark that starts when the previous one ends takes whatever came
+ * free meanwhile, up to the window, so the marks keep up as long as one round trip is shorter than a window's worth
+ * of sending.
  */
 public final class HandoverGate {
 
@@ -24,38 +30,57 @@ public final class HandoverGate {
     }
 
     private final List<OutgoingSms> batch;
-    private final int chunk;
+    private final int window;
+    private final int least;
     private final Handover handover;
     private final Executor executor;
-    private final CompletableFuture<?>[] marks;
-    private final AtomicInteger next = new AtomicInteger();
-    private final java.util.concurrent.ConcurrentLinkedQueue<SendOutcome> answered = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<SendOutcome> answered = new ConcurrentLinkedQueue<>();
+    // guarded by this
+    private int next;          // SMS given to senders by take()
+    private int requested;     // SMS covered by the marks started
+    private int marked;        // SMS covered by the marks committed
+    private boolean marking;   // a mark is running
+    private String failed;     // why the marks stopped: no SMS from `marked` on may go
 
-    public HandoverGate(List<OutgoingSms> batch, int window, Handover handover, Executor executor) {
+    private HandoverGate(List<OutgoingSms> batch, int window, Handover handover, Executor executor) {
         this.batch = batch;
-        this.chunk = Math.max(1, (window + 1) / 2);
+        this.window = Math.max(1, window);
+        this.least = Math.max(1, (this.window + 1) / 2);
         this.handover = handover;
         this.executor = executor;
-        this.marks = new CompletableFuture<?>[(batch.size() + chunk - 1) / chunk];
+    }
+
+    /**
+     * A gate for {@code batch} whose first mark (up to a window) starts at once, on {@code executor}, so the first
+     * senders find their SMS marked.
+     */
+    public static HandoverGate open(List<OutgoingSms> batch, int window, Handover handover, Executor executor) {
+        HandoverGate gate = new HandoverGate(batch, window, handover, executor);
+        synchronized (gate) {
+            gate.markMore();
+        }
+        return gate;
     }
 
     /** The batch's next SMS once it is marked, in the batch's order; null when every SMS was taken. */
-    public Turn take() {
-        int i = next.getAndIncrement();
-        if (i >= batch.size()) {
+    public synchronized Turn take() {
+        if (next >= batch.size()) {
             return null;
         }
-        int k = i / chunk;
-        if (i % chunk == 0) {
-            mark(k + 1);
+        int i = next++;
+        markMore();
+        boolean interrupted = false;
+        while (marked <= i && failed == null) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
         }
-        try {
-            mark(k).join();
-            return new Turn(batch.get(i), null);
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            return new Turn(batch.get(i), "not handed over, its mark could not be stored: " + cause.getMessage());
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
+        return new Turn(batch.get(i), marked > i ? null : failed);
     }
 
     /** An SMS's outcome, stored with the next mark rather than only at the end of the batch. */
@@ -79,24 +104,59 @@ public final class HandoverGate {
     }
 
     private List<SendOutcome> drainAnswered() {
-        List<SendOutcome> drained = new java.util.ArrayList<>();
+        List<SendOutcome> drained = new ArrayList<>();
         for (SendOutcome o; (o = answered.poll()) != null; ) {
             drained.add(o);
         }
         return drained;
     }
 
-    /** Chunk k's mark, started after chunk k-1's, so a failed mark fails every later one too. */
-    private synchronized CompletableFuture<?> mark(int k) {
-        if (k >= marks.length) {
-            return CompletableFuture.completedFuture(null);
+    /**
+     * Starts the next mark if none is running and the window has room for at least half a window (or the rest of the
+     * batch). A failed mark stops every later one, so nothing after it goes. Called holding the lock.
+     */
+    private void markMore() {
+        if (marking || failed != null || requested >= batch.size()) {
+            return;
         }
-        if (marks[k] == null) {
-            CompletableFuture<?> before = k == 0 ? CompletableFuture.completedFuture(null) : mark(k - 1);
-            List<Long> ids = batch.subList(k * chunk, Math.min(batch.size(), (k + 1) * chunk)).stream()
-                    .map(OutgoingSms::id).toList();
-            marks[k] = before.thenRunAsync(() -> handover.record(ids, drainAnswered()), executor);
+        int room = window - Math.max(0, requested - next);
+        int rest = batch.size() - requested;
+        if (room < Math.min(least, rest)) {
+            return;
         }
-        return marks[k];
+        int from = requested;
+        int to = from + Math.min(room, rest);
+        List<Long> ids = batch.subList(from, to).stream().map(OutgoingSms::id).toList();
+        requested = to;
+        marking = true;
+        try {
+            executor.execute(() -> record(ids, to));
+        } catch (RuntimeException e) { // the executor is shut down
+            marked(to, "not handed over, its mark could not be started: " + e.getMessage());
+        }
+    }
+
+    private void record(List<Long> ids, int to) {
+        String why = null;
+        try {
+            handover.record(ids, drainAnswered());
+        } catch (RuntimeException e) {
+            why = "not handed over, its mark could not be stored: " + e.getMessage();
+        }
+        synchronized (this) {
+            marked(to, why);
+        }
+    }
+
+    /** A mark up to {@code to} ended, committed ({@code why} null) or not. Called holding the lock. */
+    private void marked(int to, String why) {
+        marking = false;
+        if (why == null) {
+            marked = to;
+        } else {
+            failed = why;
+        }
+        notifyAll();
+        markMore();
     }
 }

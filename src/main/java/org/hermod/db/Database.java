@@ -84,6 +84,11 @@ public final class Database {
         return t instanceof SQLException e && e.getSQLState() != null ? e.getSQLState() : "";
     }
 
+    /** Whether {@code c} is a PostgreSQL connection (the embedded default otherwise is H2). */
+    public static boolean isPostgres(java.sql.Connection c) throws SQLException {
+        return c.isWrapperFor(org.postgresql.core.BaseConnection.class);
+    }
+
     /** Instants are stored as UTC wall time in plain {@code timestamp} columns, independent of the JVM zone. */
     public static LocalDateTime ts(Instant instant) {
         return instant == null ? null : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);

@@ -1,5 +1,7 @@
 package org.hermod.kannel;
 
+import java.sql.PreparedStatement;
+import java.util.List;
 import org.hermod.channel.ReceiptListener;
 import org.hermod.db.Jdbc;
 
@@ -18,10 +20,30 @@ public final class KannelReceipts implements ReceiptListener {
         this.jdbc = jdbc;
     }
 
+    private static final String UPDATE = "update kannel_dlr set receipt = ? where done = false and sms_id in "
+            + "(select sms_id from sms_part where channel = ? and provider_id = ?)";
+
     @Override
     public void receipt(String channel, String providerId, String text) {
-        jdbc.update("update kannel_dlr set receipt = ? where done = false and sms_id in "
-                + "(select sms_id from sms_part where channel = ? and provider_id = ?)",
-                text.length() <= MAX ? text : text.substring(0, MAX), channel, providerId);
+        jdbc.update(UPDATE, cut(text), channel, providerId);
+    }
+
+    /** Receipts that arrived together: one transaction, one batch. */
+    @Override
+    public void receipts(String channel, List<Receipt> receipts) {
+        jdbc.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
+                for (Receipt r : receipts) {
+                    Jdbc.bind(ps, cut(r.text()), channel, r.providerId());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    private static String cut(String text) {
+        return text.length() <= MAX ? text : text.substring(0, MAX);
     }
 }

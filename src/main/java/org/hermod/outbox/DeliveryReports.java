@@ -1,6 +1,7 @@
 package org.hermod.outbox;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -79,26 +80,25 @@ public final class DeliveryReports implements Dispatcher.SentListener {
 
     /** A recorded part that a report's id found. */
     private record Candidate(long smsId, int partNo, String recipient, String status) {
-    }
-
-    /** The recorded parts with this id whose recipient the report's {@code address} names, newest first. */
-    private static List<Candidate> matching(Connection c, String channel, String providerId, String address)
-            throws SQLException {
-        return Jdbc.query(c, "select sms_id, part_no, recipient, status from sms_part where channel = ? and provider_id = ? "
-                + "order by sms_id desc", rs -> new Candidate(rs.getLong(1), rs.getInt(2), rs.getString(3),
-                rs.getString(4)), channel, providerId).stream().filter(p -> sameNumber(p.recipient(), address)).toList();
+        Candidate reported(String reportedStatus) {
+            return new Candidate(smsId, partNo, recipient, reportedStatus);
+        }
     }
 
     /**
-     * Stores the report on the newest unreported part it matches; returns that part's SMS, or null when a matching
-     * part already had its final report.
+     * Stores the report on the newest unreported part of {@code parts} whose recipient {@code address} names, and
+     * marks that part reported in {@code parts} (a later report in the same transaction sees it so); returns that
+     * part's SMS, or null when every matching part already had its final report.
      */
-    private static Long report(Connection c, String channel, String providerId, List<Candidate> matching, String status,
-                               String error, Instant now) throws SQLException {
-        for (Candidate p : matching) {
-            if (p.status() == null && Jdbc.update(c, "update sms_part set status = ?, error = ?, reported_at = ? "
-                    + "where channel = ? and provider_id = ? and sms_id = ? and part_no = ? and status is null", status,
-                    error, now, channel, providerId, p.smsId(), p.partNo()) == 1) {
+    private static Long report(Connection c, String channel, String providerId, List<Candidate> parts, String address,
+                               String status, String error, Instant now) throws SQLException {
+        for (int i = 0; i < parts.size(); i++) {
+            Candidate p = parts.get(i);
+            if (p.status() == null && sameNumber(p.recipient(), address) && Jdbc.update(c, "update sms_part set "
+                    + "status = ?, error = ?, reported_at = ? where channel = ? and provider_id = ? and sms_id = ? "
+                    + "and part_no = ? and status is null", status, error, now, channel, providerId, p.smsId(),
+                    p.partNo()) == 1) {
+                parts.set(i, p.reported(status));
                 return p.smsId();
             }
         }
@@ -134,38 +134,107 @@ public final class DeliveryReports implements Dispatcher.SentListener {
         applyKept(channel, parts.stream().map(Part::providerId).toList());
     }
 
+    /** One report as it came from the provider: for the message {@code providerId} sent to {@code recipient}. */
+    public record Incoming(String channel, String providerId, String recipient, Report report) {
+    }
+
     /**
      * Applies one report for the message {@code providerId} sent to {@code recipient} (empty when the report names no
      * address). Returns false when no recorded part matches yet (the report is kept and applied later) or the part
      * already had a final report.
      */
     public boolean apply(String channel, String providerId, String recipient, Report report) {
+        return applyAll(List.of(new Incoming(channel, providerId, recipient, report))).get(0);
+    }
+
+    /**
+     * Applies reports that arrived together in one transaction, as {@link #apply} applies one, in their order (of two
+     * for the same part, the first wins); then settles their SMS in one more. Returns for each whether it was applied
+     * now. When it returns, every report is stored: on its part, or kept for a part not recorded yet. If it throws,
+     * none is.
+     */
+    public List<Boolean> applyAll(List<Incoming> reports) {
+        return applyAll(reports, applied -> { });
+    }
+
+    /**
+     * {@link #applyAll(List)}, telling {@code stored} as soon as the reports' transaction has committed, before their
+     * SMS are settled and kept reports applied: a receiver may acknowledge the reports then (what a crash leaves
+     * unsettled, the housekeeping's {@link #settleReported} settles).
+     */
+    public List<Boolean> applyAll(List<Incoming> reports, java.util.function.Consumer<List<Boolean>> stored) {
         Instant now = clock.instant();
-        String address = digits(recipient);
-        List<Long> applied = jdbc.tx(c -> {
-            // look first, then write: an update that finds nothing cannot tell "not recorded yet" from "recorded a
-            // moment after the update looked", and the second case must not be taken for a repeated report
-            List<Candidate> matching = matching(c, channel, providerId, address);
-            if (matching.isEmpty()) {
-                boolean pending = !Jdbc.query(c, "select status from pending_report where channel = ? and provider_id = ? "
-                        + "and recipient = ?", rs -> rs.getString(1), channel, providerId, address).isEmpty();
-                if (pending) {
-                    return List.<Long>of();
+        List<Incoming> kept = new ArrayList<>();
+        Set<Long> reported = new LinkedHashSet<>();
+        List<Boolean> applied = jdbc.tx(c -> {
+            kept.clear();
+            reported.clear();
+            Map<String, List<Candidate>> recorded = recorded(c, reports);
+            List<Boolean> result = new ArrayList<>(reports.size());
+            for (Incoming r : reports) {
+                String address = digits(r.recipient());
+                // look first, then write: an update that finds nothing cannot tell "not recorded yet" from "recorded a
+                // moment after the update looked", and the second case must not be taken for a repeated report
+                List<Candidate> parts = recorded.getOrDefault(r.channel() + " " + r.providerId(), new ArrayList<>());
+                if (parts.stream().noneMatch(p -> sameNumber(p.recipient(), address))) {
+                    if (keep(c, r.channel(), r.providerId(), address, r.report(), now)) {
+                        kept.add(r);
+                    }
+                    result.add(false);
+                    continue;
                 }
-                Jdbc.update(c, "insert into pending_report (channel, provider_id, recipient, status, error, received_at) "
-                        + "values (?, ?, ?, ?, ?, ?)", channel, providerId, address, report.status(),
-                        truncate(report.reason()), now);
-                LOG.debug("Report for {} on {} arrived before its submit response; kept", providerId, channel);
-                return null;
+                Long smsId = report(c, r.channel(), r.providerId(), parts, address, r.report().status(),
+                        truncate(r.report().reason()), now);
+                if (smsId != null) { // null: the part already had its final report
+                    reported.add(smsId);
+                }
+                result.add(smsId != null);
             }
-            Long smsId = report(c, channel, providerId, matching, report.status(), truncate(report.reason()), now);
-            return smsId == null ? List.<Long>of() : List.of(smsId); // none: the part already had its final report
+            return result;
         });
-        if (applied == null) {
-            return applyKept(channel, List.of(providerId)) > 0;
+        stored.accept(applied);
+        settleCommitted(reported, now);
+        Map<String, List<String>> keptIds = new LinkedHashMap<>();
+        kept.forEach(r -> keptIds.computeIfAbsent(r.channel(), k -> new ArrayList<>()).add(r.providerId()));
+        if (!keptIds.isEmpty()) {
+            keptIds.forEach(this::applyKept);
+            LOG.debug("{} reports arrived before their submit responses; kept", kept.size());
         }
-        settleCommitted(applied, now);
-        return !applied.isEmpty();
+        return applied;
+    }
+
+    /** The recorded parts with the ids of these reports, by channel and id, newest first. */
+    private static Map<String, List<Candidate>> recorded(Connection c, List<Incoming> reports) throws SQLException {
+        Map<String, List<Candidate>> byId = new LinkedHashMap<>();
+        Map<String, Set<String>> idsByChannel = new LinkedHashMap<>();
+        reports.forEach(r -> idsByChannel.computeIfAbsent(r.channel(), k -> new LinkedHashSet<>()).add(r.providerId()));
+        for (Map.Entry<String, Set<String>> e : idsByChannel.entrySet()) {
+            for (List<String> chunk : chunks(new ArrayList<>(e.getValue()))) {
+                List<Object> args = new ArrayList<>(List.of(e.getKey()));
+                args.addAll(chunk);
+                Jdbc.query(c, "select provider_id, sms_id, part_no, recipient, status from sms_part where channel = ? "
+                        + "and provider_id in (" + marks(chunk.size()) + ") order by sms_id desc", rs -> {
+                            byId.computeIfAbsent(e.getKey() + " " + rs.getString(1), k -> new ArrayList<>())
+                                    .add(new Candidate(rs.getLong(2), rs.getInt(3), rs.getString(4), rs.getString(5)));
+                            return null;
+                        }, args.toArray());
+            }
+        }
+        return byId;
+    }
+
+    /** Keeps a report whose part is not recorded yet; false when the same report is kept already. */
+    private static boolean keep(Connection c, String channel, String providerId, String address, Report report,
+                                Instant now) throws SQLException {
+        boolean pending = !Jdbc.query(c, "select status from pending_report where channel = ? and provider_id = ? "
+                + "and recipient = ?", rs -> rs.getString(1), channel, providerId, address).isEmpty();
+        if (pending) {
+            return false;
+        }
+        Jdbc.update(c, "insert into pending_report (channel, provider_id, recipient, status, error, received_at) "
+                + "values (?, ?, ?, ?, ?, ?)", channel, providerId, address, report.status(), truncate(report.reason()),
+                now);
+        return true;
     }
 
     /**
@@ -211,19 +280,34 @@ public final class DeliveryReports implements Dispatcher.SentListener {
                 + "and p.provider_id = r.provider_id)" + where, rs -> new String[] {rs.getString(1), rs.getString(2),
                 rs.getString(3), rs.getString(4), rs.getString(5)}, args);
         Set<Long> smsIds = new LinkedHashSet<>();
-        for (String[] r : kept) {
-            List<Candidate> matching = matching(c, r[0], r[1], r[2]);
-            if (matching.isEmpty()) {
-                continue; // the id is recorded for another recipient: still waiting for its own part
-            }
-            Long smsId = report(c, r[0], r[1], matching, r[3], r[4], now);
-            Jdbc.update(c, "delete from pending_report where channel = ? and provider_id = ? and recipient = ?",
-                    r[0], r[1], r[2]);
-            if (smsId != null) {
-                smsIds.add(smsId);
-            }
-            LOG.debug("Early report for {} on {} applied", r[1], r[0]);
+        if (kept.isEmpty()) {
+            return smsIds;
         }
+        // one read of the parts for all of them, and one batch of deletes: a broadcast keeps thousands of receipts
+        // that came before their submit responses were recorded
+        Map<String, List<Candidate>> recorded = recorded(c, kept.stream().map(r -> new Incoming(r[0], r[1], r[2],
+                new Report("DELIVERED".equals(r[3]), r[4]))).toList());
+        try (PreparedStatement delete = c.prepareStatement("delete from pending_report where channel = ? and "
+                + "provider_id = ? and recipient = ?")) {
+            int deletes = 0;
+            for (String[] r : kept) {
+                List<Candidate> parts = recorded.getOrDefault(r[0] + " " + r[1], new ArrayList<>());
+                if (parts.stream().noneMatch(p -> sameNumber(p.recipient(), r[2]))) {
+                    continue; // the id is recorded for another recipient: still waiting for its own part
+                }
+                Long smsId = report(c, r[0], r[1], parts, r[2], r[3], r[4], now);
+                Jdbc.bind(delete, r[0], r[1], r[2]);
+                delete.addBatch();
+                deletes++;
+                if (smsId != null) {
+                    smsIds.add(smsId);
+                }
+            }
+            if (deletes > 0) {
+                delete.executeBatch();
+            }
+        }
+        LOG.debug("{} early reports applied", smsIds.size());
         return smsIds;
     }
 

@@ -63,9 +63,11 @@ public final class SmppChannel implements SmsChannel, AutoCloseable {
     private final List<ExecutorService> submitters = new ArrayList<>();
     private final ExecutorService marker;
     private final Throttle throttle;
+    private final SmppReceiver receiver;
 
-    public SmppChannel(SmppSettings settings, DeliveryReports reports, SmppReceiver receiver) {
+    SmppChannel(SmppSettings settings, DeliveryReports reports, SmppReceiver receiver) {
         this.settings = settings;
+        this.receiver = receiver;
         this.reports = reports;
         this.throttle = new Throttle(settings.throttlePause().toNanos());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("smpp-" + settings.name() + "-link"));
@@ -78,7 +80,9 @@ public final class SmppChannel implements SmsChannel, AutoCloseable {
 
     public static SmppChannel create(SmppSettings settings, DeliveryReports reports, org.hermod.inbound.Inbound inbound,
                                      org.hermod.channel.ReceiptListener receipts, java.time.Clock clock) {
-        return new SmppChannel(settings, reports, new SmppReceiver(settings.name(), reports, inbound, receipts, clock));
+        // a group holds at most what the receiving threads of all binds hand over at once
+        return new SmppChannel(settings, reports, new SmppReceiver(settings.name(), reports, inbound, receipts, clock,
+                settings.binds() * settings.receiveThreads()));
     }
 
     @Override
@@ -113,7 +117,7 @@ public final class SmppChannel implements SmsChannel, AutoCloseable {
 
     /**
      * Spreads the batch over the bound links, {@code window} submits in flight per link. The SMS are marked as handed
-     * over a window ahead of the submits ({@link HandoverGate}), so a crash leaves fewer than twice
+     * over up to a window ahead of the submits ({@link HandoverGate}), so a crash leaves at most twice
      * {@code binds × window} of them in doubt, however large the batch.
      */
     @Override
@@ -127,7 +131,7 @@ public final class SmppChannel implements SmsChannel, AutoCloseable {
         if (bound.isEmpty()) {
             return batch.stream().map(s -> SendOutcome.notSent(s.id(), "SMPP " + name() + ": no bind")).toList();
         }
-        HandoverGate gate = new HandoverGate(batch, settings.window() * bound.size(), handover, marker);
+        HandoverGate gate = HandoverGate.open(batch, settings.window() * bound.size(), handover, marker);
         List<CompletableFuture<Submitted>> futures = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             SmppLink link = links.get(bound.get(i % bound.size()));
@@ -220,6 +224,7 @@ public final class SmppChannel implements SmsChannel, AutoCloseable {
     @Override
     public void close() {
         links.forEach(SmppLink::stop);
+        receiver.close();
         submitters.forEach(ExecutorService::shutdownNow);
         marker.shutdownNow();
         scheduler.shutdownNow();

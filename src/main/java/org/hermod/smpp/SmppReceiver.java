@@ -12,6 +12,7 @@ import org.hermod.channel.ReceiptListener;
 import org.hermod.inbound.Inbound;
 import org.hermod.inbound.InboundParts;
 import org.hermod.outbox.DeliveryReports;
+import org.hermod.outbox.ReportCommit;
 import org.jsmpp.bean.AlertNotification;
 import org.jsmpp.bean.DataSm;
 import org.jsmpp.bean.DeliverSm;
@@ -26,24 +27,25 @@ import org.slf4j.LoggerFactory;
 /**
  * What a deliver_sm means: a delivery receipt (esm_class receipt bits) is applied to the outbox by its SMSC
  * message id; anything else is an inbound SMS for {@link Inbound#received}. If storing fails the deliver_sm is
- * answered with ESME_RSYSERR, so the SMSC delivers it again rather than it being lost.
+ * answered with ESME_RSYSERR, so the SMSC delivers it again rather than it being lost. Receipts that arrive together
+ * on the receiving threads are stored together ({@link ReportCommit}); each deliver_sm is answered only after its
+ * group committed.
  */
-final class SmppReceiver implements MessageReceiverListener {
+final class SmppReceiver implements MessageReceiverListener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmppReceiver.class);
     private static final int ESME_RSYSERR = 0x08;
 
     private final String channel;
-    private final DeliveryReports reports;
+    private final ReportCommit reports;
     private final Inbound inbound;
-    private final ReceiptListener receipts;
     private final Clock clock;
 
-    SmppReceiver(String channel, DeliveryReports reports, Inbound inbound, ReceiptListener receipts, Clock clock) {
+    SmppReceiver(String channel, DeliveryReports reports, Inbound inbound, ReceiptListener receipts, Clock clock,
+                 int maxGroup) {
         this.channel = channel;
-        this.reports = reports;
+        this.reports = new ReportCommit(reports, receipts, maxGroup, channel);
         this.inbound = inbound;
-        this.receipts = receipts;
         this.clock = clock;
     }
 
@@ -81,8 +83,9 @@ final class SmppReceiver implements MessageReceiverListener {
         }
         SmppReceipt receipt = parsed.get();
         if (receipt.isFinal()) {
-            receipts.receipt(channel, receipt.id(), text);
-            reports.apply(channel, receipt.id(), d.getSourceAddr(), receipt.report()); // a receipt's source is the handset
+            // a receipt's source is the handset
+            reports.apply(new ReportCommit.Received(new DeliveryReports.Incoming(channel, receipt.id(), d.getSourceAddr(),
+                    receipt.report()), text));
         }
     }
 
@@ -116,6 +119,12 @@ final class SmppReceiver implements MessageReceiverListener {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Stores the receipts waiting, then refuses more (they are answered ESME_RSYSERR and delivered again). */
+    @Override
+    public void close() {
+        reports.close();
     }
 
     @Override

@@ -74,7 +74,7 @@ public record SmppSettings(
                 c.duration("reconnect-delay", Duration.ofSeconds(1)),
                 c.duration("reconnect-delay-max", Duration.ofMinutes(1)),
                 c.duration("throttle-pause", Duration.ofMillis(500)),
-                c.integer("receive-threads", 4, 1, 64),
+                c.integer("receive-threads", 16, 1, 64),
                 c.integer("receive-queue", 10_000, 10, 1_000_000));
     }
 

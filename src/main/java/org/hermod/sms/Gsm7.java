@@ -19,11 +19,24 @@ public final class Gsm7 {
 
     private static final char[] EXTENSION = new char[128];
 
+    /**
+     * Every char's code plus one, 0 for none: looked up for every char of every SMS (a broadcast encodes its text once
+     * per recipient, several times each), where searching the alphabet cost as much as the rest of a submit.
+     */
+    private static final byte[] BASIC_CODE = new byte[Character.MAX_VALUE + 1];
+    private static final byte[] EXTENSION_CODE = new byte[Character.MAX_VALUE + 1];
+
     static {
         int[] codes = {0x0A, 0x14, 0x28, 0x29, 0x2F, 0x3C, 0x3D, 0x3E, 0x40, 0x65};
         String chars = "\f^{}\\[~]|€";
         for (int i = 0; i < codes.length; i++) {
             EXTENSION[codes[i]] = chars.charAt(i);
+            EXTENSION_CODE[chars.charAt(i)] = (byte) (codes[i] + 1);
+        }
+        for (int code = BASIC.length() - 1; code >= 0; code--) { // the first code of a char wins, as indexOf found it
+            if (code != ESCAPE) {
+                BASIC_CODE[BASIC.charAt(code)] = (byte) (code + 1);
+            }
         }
     }
 
@@ -146,16 +159,11 @@ public final class Gsm7 {
     }
 
     private static int basicCode(char c) {
-        return c == ESCAPE ? -1 : BASIC.indexOf(c);
+        return (BASIC_CODE[c] & 0xFF) - 1;
     }
 
     private static int extensionCode(char c) {
-        for (int code = 0; code < EXTENSION.length; code++) {
-            if (EXTENSION[code] == c && c != 0) {
-                return code;
-            }
-        }
-        return -1;
+        return (EXTENSION_CODE[c] & 0xFF) - 1;
     }
 
     private static void requireFillBits(int fillBits) {

@@ -71,7 +71,7 @@ public final class WebSmsChannel implements SmsChannel {
     @Override
     public List<SendOutcome> send(List<OutgoingSms> batch, Handover handover) {
         Semaphore slots = new Semaphore(settings.parallel());
-        HandoverGate gate = new HandoverGate(batch, settings.parallel(), handover, Runnable::run);
+        HandoverGate gate = HandoverGate.open(batch, settings.parallel(), handover, Runnable::run);
         List<CompletableFuture<SendOutcome>> futures = new ArrayList<>(batch.size());
         for (HandoverGate.Turn turn; (turn = gate.take()) != null; ) {
             OutgoingSms sms = turn.sms();
