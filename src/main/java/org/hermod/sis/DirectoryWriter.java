@@ -533,11 +533,20 @@ public final class DirectoryWriter implements Sink {
     private void mergeUsers() throws SQLException {
         usersUpdated += updateChanged("dir_user", "sis_stage_user", USER_VALUES);
         // a new user with an account and a valid mobile number who has not ended is due a welcome SMS
-        usersInserted += sql("insert into dir_user (tenant_id, sis_id, " + USER_VALUES + ", source, last_seen_at, "
+        String insert = "insert into dir_user (tenant_id, sis_id, " + USER_VALUES + ", source, last_seen_at, "
                 + "welcome_due) select ?, s.sis_id, " + prefixed("s", USER_VALUES) + ", ?, ?, case when ? and s.account "
                 + "is not null and s.mobile_norm is not null and (s.end_date is null or s.end_date >= ?) then true else false "
                 + "end from sis_stage_user s where not exists (select 1 from dir_user u where u.tenant_id = ? and "
-                + "u.sis_id = s.sis_id) order by s.seq", o.tenant(), o.source(), now, o.welcome(), o.today(), o.tenant());
+                + "u.sis_id = s.sis_id) order by s.seq";
+        Object[] args = {o.tenant(), o.source(), now, o.welcome(), o.today(), o.tenant()};
+        // the one key of dir_user is its tenant: locked once for key share, as each row's check would (see
+        // insertNewMemberships); one lock and two settings cost nothing beside the rows, so no threshold
+        if (postgres && maySkipTriggers() && !Jdbc.query(c, "select id from tenant where id = ? for key share",
+                rs -> rs.getString(1), o.tenant()).isEmpty()) {
+            usersInserted += withoutTriggers(insert, args);
+        } else {
+            usersInserted += sql(insert, args);
+        }
     }
 
     /**
@@ -616,11 +625,15 @@ public final class DirectoryWriter implements Sink {
         }
         lockReferenced("dir_user", "user_id");
         lockReferenced("dir_group", "group_id");
-        // a failed insert rolls the transaction back, and the setting with it
+        return withoutTriggers(insert);
+    }
+
+    /** Runs {@code sql} with this session's triggers off, its keys checked by the caller; a failure rolls back both. */
+    private int withoutTriggers(String sql, Object... args) throws SQLException {
         sql("set local session_replication_role = replica");
-        int inserted = sql(insert);
+        int rows = sql(sql, args);
         sql("set local session_replication_role = origin");
-        return inserted;
+        return rows;
     }
 
     /** Locks the rows of {@code table} the new memberships name, as the foreign key's check would; all must exist. */
