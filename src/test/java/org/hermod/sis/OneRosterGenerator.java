@@ -14,6 +14,14 @@ public final class OneRosterGenerator {
 
     /** {@code users} students (mobile numbers +4520xxxxxx), {@code classes} classes, {@code enrollments} enrollments. */
     public static Path write(Path dir, int users, int classes, int enrollments) throws IOException {
+        return write(dir, users, classes, enrollments, 0);
+    }
+
+    /**
+     * The same export with every {@code changedEvery}-th user renamed and every {@code changedEvery}-th enrollment
+     * moved to the next class (0: none), so that 100 gives a 1 %-changed export of {@link #write(Path, int, int, int)}.
+     */
+    public static Path write(Path dir, int users, int classes, int enrollments, int changedEvery) throws IOException {
         Files.createDirectories(dir);
         Files.copy(SisDrops.fixture("oneroster-bulk/manifest.csv"), dir.resolve("manifest.csv"));
         Files.writeString(dir.resolve("orgs.csv"), "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\n"
@@ -34,18 +42,22 @@ public final class OneRosterGenerator {
             w.write("sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,familyName,"
                     + "middleName,identifier,email,sms,phone,agentSourcedIds,grades,password\n");
             for (int i = 0; i < users; i++) {
-                w.write(String.format("u-%d,,,true,org-gen,student,user%d,,Given%d,Family%d,,E%d,user%d@school.example,"
-                        + "+4520%06d,,,07,\n", i, i, i, i, i, i, i % 1_000_000));
+                w.write(String.format("u-%d,,,true,org-gen,student,user%d,,Given%d%s,Family%d,,E%d,user%d@school.example,"
+                        + "+4520%06d,,,07,\n", i, i, i, changed(i, changedEvery) ? "b" : "", i, i, i, i % 1_000_000));
             }
         }
         try (BufferedWriter w = Files.newBufferedWriter(dir.resolve("enrollments.csv"), StandardCharsets.UTF_8)) {
             w.write("sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate\n");
             for (int i = 0; i < enrollments; i++) {
                 int user = i % users;
-                int cls = (int) ((i / (long) users * 7919L + user) % classes);
+                int cls = (int) ((i / (long) users * 7919L + user + (changed(i, changedEvery) ? 1 : 0)) % classes);
                 w.write("enr-" + i + ",,,cls-" + cls + ",org-gen,u-" + user + ",student,false,2025-08-11,\n");
             }
         }
         return dir;
+    }
+
+    private static boolean changed(int i, int every) {
+        return every > 0 && i % every == 0;
     }
 }

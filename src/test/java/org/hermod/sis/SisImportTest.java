@@ -123,6 +123,25 @@ class SisImportTest {
     }
 
     @Test
+    void aLargeFirstImportKeepsTheDirectorysForeignKeys() throws Exception {
+        // over 10,000 new memberships: on PostgreSQL their keys are checked in one pass, not row by row
+        Path export = OneRosterGenerator.write(temp.resolve("large"), 4_000, 100, 12_000);
+        SisDrops.drop(SisDrops.zip(export, temp.resolve("zips/large.zip"), null), folder, "large.zip");
+        SisDrops.awaitProcessed(folder, "large.zip");
+        JsonNode large = lastImport();
+        assertThat(large.get("status").asText()).as(large.toString()).isEqualTo("DONE");
+        assertThat(app.count("select count(*) from dir_membership m join dir_user u on u.id = m.user_id "
+                + "join dir_group g on g.id = m.group_id where g.source = 'sb'")).isEqualTo(12_000);
+        long group = app.count("select id from dir_group where sis_id = 'cls-0'");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> app.jdbc().update(
+                "insert into dir_membership (group_id, user_id) values (?, -1)", group)))
+                .as("the foreign key to dir_user still holds").isNotNull();
+        app.jdbc().update("delete from dir_group where id = ?", group);
+        assertThat(app.count("select count(*) from dir_membership where group_id = ?", group))
+                .as("and its cascade").isZero();
+    }
+
+    @Test
     void aFullImportEndsMissingUsersAfterTheGraceAndADeltaAppliesOnlyItsRows() throws Exception {
         SisDrops.drop(bulkZip("bulk"), folder, "bulk.zip");
         SisDrops.awaitProcessed(folder, "bulk.zip");
