@@ -251,11 +251,17 @@ public final class DirectoryWriter implements Sink {
                 return counts();
             }
         }
+        // a source's first full import: nothing of it was there before, so nothing can be missing from the export
+        boolean sourceWasEmpty = o.full() && Jdbc.query(c, "select 1 from dir_user where tenant_id = ? and source = ? "
+                + "union all select 1 from dir_group where tenant_id = ? and source = ?", rs -> 1, o.tenant(), o.source(),
+                o.tenant(), o.source()).isEmpty();
         timed("groups", this::mergeGroups);
         timed("users", this::mergeUsers);
         timed("analyze", this::analyzeDirectory);
         timed("memberships", this::mergeMemberships);
-        if (o.full()) {
+        if (o.full() && sourceWasEmpty) {
+            seen(c, o.tenant(), o.source(), now);
+        } else if (o.full()) {
             timed("missing", this::endMissing);
         }
         LOG.debug("SIS import #{}: merge took {} ms", o.importId(), (System.nanoTime() - t0) / 1_000_000);
