@@ -5,14 +5,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.hermod.Problem;
+import org.hermod.db.GroupWriter;
 import org.hermod.db.Jdbc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,35 +40,26 @@ public final class GroupCommit implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
     private static final Duration SUMMARY_EVERY = Duration.ofMinutes(1);
 
-    private record Pending(Outbox.Plan plan, String requestedBy, WithSms withSms,
-                           CompletableFuture<Outbox.Queued> done) {
+    private record Request(Outbox.Plan plan, String requestedBy, WithSms withSms) {
     }
-
-    private static final Pending STOP = new Pending(null, null, null, null);
 
     private final Jdbc jdbc;
     private final Outbox outbox;
     private final Clock clock;
-    private final int maxGroup;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private final Thread writer;
-    private boolean closed; // guarded by queue
+    private final GroupWriter<Request, Outbox.Queued> writer;
     // touched by the writer thread only
     private Instant summarySince;
     private long requests;
     private long sms;
     private long groups;
-    private long retriedAlone;
+    private long retriedBefore;
 
     public GroupCommit(Jdbc jdbc, Outbox outbox, Clock clock, int maxGroup, String name) {
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.clock = clock;
-        this.maxGroup = maxGroup;
         this.summarySince = clock.instant();
-        this.writer = new Thread(this::run, "group-commit-" + name);
-        this.writer.setDaemon(true);
-        this.writer.start();
+        this.writer = new GroupWriter<>("group-commit-" + name, maxGroup, this::store, GroupCommit::stopping);
     }
 
     /**
@@ -81,119 +67,47 @@ public final class GroupCommit implements AutoCloseable {
      * Throws what storing it alone threw (a {@link Problem}, a {@link Jdbc.DataException}).
      */
     public Outbox.Queued send(Outbox.Plan plan, String requestedBy, WithSms withSms) {
-        CompletableFuture<Outbox.Queued> done = new CompletableFuture<>();
-        synchronized (queue) { // nothing is queued after STOP, so every queued request is answered
-            if (closed) {
-                throw stopping();
-            }
-            queue.add(new Pending(plan, requestedBy, withSms, done));
-        }
-        try {
-            return done.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the commit; the SMS may or may not be "
-                    + "stored", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        return writer.submit(new Request(plan, requestedBy, withSms));
     }
 
     private static IllegalStateException stopping() {
         return new IllegalStateException("Hermod is stopping: the request was not stored; send it again");
     }
 
-    private void run() {
-        List<Pending> group = new ArrayList<>(maxGroup);
-        boolean stop = false;
-        while (!stop) {
-            try {
-                group.add(queue.take());
-            } catch (InterruptedException e) {
-                break;
-            }
-            queue.drainTo(group, maxGroup - 1);
-            stop = group.remove(STOP);
-            if (!group.isEmpty()) {
-                write(group);
-            }
-            group.clear();
-        }
-        for (Pending p = queue.poll(); p != null; p = queue.poll()) {
-            if (p != STOP) {
-                p.done().completeExceptionally(stopping());
-            }
-        }
-    }
-
-    private void write(List<Pending> group) {
-        try {
-            List<Outbox.Queued> queued = store(group);
+    private void store(List<Request> group, java.util.function.Consumer<List<Outbox.Queued>> committed) {
+        List<Outbox.Queued> queued = jdbc.tx(c -> {
+            List<Outbox.Queued> stored = outbox.storeAll(c, group.stream().map(Request::plan).toList(),
+                    group.stream().map(Request::requestedBy).toList());
             for (int i = 0; i < group.size(); i++) {
-                group.get(i).done().complete(queued.get(i));
+                group.get(i).withSms().write(c, stored.get(i));
             }
-            count(group, queued);
-        } catch (RuntimeException e) {
-            if (group.size() == 1) {
-                group.get(0).done().completeExceptionally(e);
-                return;
-            }
-            LOG.debug("A group of {} requests failed to commit ({}); trying each alone", group.size(), e.toString());
-            retriedAlone += group.size();
-            for (Pending p : group) {
-                write(List.of(p));
-            }
-        } catch (Error e) {
-            group.forEach(p -> p.done().completeExceptionally(e));
-            throw e;
-        }
-    }
-
-    private List<Outbox.Queued> store(List<Pending> group) {
-        return jdbc.tx(c -> {
-            List<Outbox.Queued> queued = outbox.storeAll(c, group.stream().map(Pending::plan).toList(),
-                    group.stream().map(Pending::requestedBy).toList());
-            for (int i = 0; i < group.size(); i++) {
-                group.get(i).withSms().write(c, queued.get(i));
-            }
-            return queued;
+            return stored;
         });
+        committed.accept(queued);
+        count(group, queued);
     }
 
     /** One INFO line a minute at most, instead of one per request. */
-    private void count(List<Pending> group, List<Outbox.Queued> queued) {
+    private void count(List<Request> group, List<Outbox.Queued> queued) {
         requests += group.size();
         groups++;
         sms += queued.stream().mapToLong(q -> q.plan().accepted()).sum();
         Instant now = clock.instant();
         if (Duration.between(summarySince, now).compareTo(SUMMARY_EVERY) >= 0) {
+            long retried = writer.retriedAlone();
             LOG.info("{}: {} requests, {} SMS queued in {} commits since {} ({} requests retried alone after a failed "
-                    + "group)", writer.getName(), requests, sms, groups, summarySince, retriedAlone);
+                    + "group)", writer.name(), requests, sms, groups, summarySince, retried - retriedBefore);
             summarySince = now;
             requests = 0;
             sms = 0;
             groups = 0;
-            retriedAlone = 0;
+            retriedBefore = retried;
         }
     }
 
     /** Writes what is waiting, then stops; requests that come later are refused. */
     @Override
     public void close() {
-        synchronized (queue) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            queue.add(STOP);
-        }
-        try {
-            writer.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        writer.close();
     }
 }

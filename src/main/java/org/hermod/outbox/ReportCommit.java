@@ -4,12 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.hermod.channel.ReceiptListener;
+import org.hermod.db.GroupWriter;
 
 /**
  * Stores delivery reports that arrive together in one go (group commit), for a channel whose provider sends one
@@ -29,120 +26,43 @@ public final class ReportCommit implements AutoCloseable {
     public record Received(DeliveryReports.Incoming report, String text) {
     }
 
-    private record Pending(Received received, CompletableFuture<Boolean> done) {
-    }
-
-    private static final Pending STOP = new Pending(null, null);
-
     private final DeliveryReports reports;
     private final ReceiptListener listener;
-    private final int maxGroup;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private final Thread writer;
-    private boolean closed; // guarded by queue
+    private final GroupWriter<Received, Boolean> writer;
 
     public ReportCommit(DeliveryReports reports, ReceiptListener listener, int maxGroup, String name) {
         this.reports = reports;
         this.listener = listener;
-        this.maxGroup = maxGroup;
-        this.writer = new Thread(this::run, "report-commit-" + name);
-        this.writer.setDaemon(true);
-        this.writer.start();
+        this.writer = new GroupWriter<>("report-commit-" + name, maxGroup, this::store, ReportCommit::stopping);
     }
 
     /** Stores the report with the others that came with it; returns once committed, as {@link DeliveryReports#apply}. */
     public boolean apply(Received received) {
-        CompletableFuture<Boolean> done = new CompletableFuture<>();
-        synchronized (queue) { // nothing is queued after STOP, so every queued report is answered
-            if (closed) {
-                throw stopping();
-            }
-            queue.add(new Pending(received, done));
-        }
-        try {
-            return done.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the commit; the report may or may not be "
-                    + "stored (a report is stored once however often it comes)", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        return writer.submit(received);
     }
 
     private static IllegalStateException stopping() {
         return new IllegalStateException("Hermod is stopping: the report was not stored");
     }
 
-    private void run() {
-        List<Pending> group = new ArrayList<>(maxGroup);
-        boolean stop = false;
-        while (!stop) {
-            try {
-                group.add(queue.take());
-            } catch (InterruptedException e) {
-                break;
-            }
-            queue.drainTo(group, maxGroup - 1);
-            stop = group.remove(STOP);
-            if (!group.isEmpty()) {
-                write(group);
-            }
-            group.clear();
+    /**
+     * Gives the group's texts to the listener, then stores the reports; answered once stored, before their SMS are
+     * settled, so the next receipts come while this group settles (a settle that fails is left to housekeeping's
+     * {@link DeliveryReports#settleReported}, as after a crash).
+     */
+    private void store(List<Received> group, Consumer<List<Boolean>> committed) {
+        Map<String, List<ReceiptListener.Receipt>> texts = new LinkedHashMap<>();
+        for (Received r : group) {
+            texts.computeIfAbsent(r.report().channel(), k -> new ArrayList<>())
+                    .add(new ReceiptListener.Receipt(r.report().providerId(), r.text()));
         }
-        for (Pending p = queue.poll(); p != null; p = queue.poll()) {
-            if (p != STOP) {
-                p.done().completeExceptionally(stopping());
-            }
-        }
-    }
-
-    private void write(List<Pending> group) {
-        try {
-            Map<String, List<ReceiptListener.Receipt>> texts = new LinkedHashMap<>();
-            for (Pending p : group) {
-                DeliveryReports.Incoming r = p.received().report();
-                texts.computeIfAbsent(r.channel(), k -> new ArrayList<>())
-                        .add(new ReceiptListener.Receipt(r.providerId(), p.received().text()));
-            }
-            texts.forEach(listener::receipts);
-            // answered once stored, before their SMS are settled: the next receipts come while this group settles
-            reports.applyAll(group.stream().map(p -> p.received().report()).toList(), applied -> {
-                for (int i = 0; i < group.size(); i++) {
-                    group.get(i).done().complete(applied.get(i));
-                }
-            });
-        } catch (RuntimeException e) {
-            if (group.size() == 1) {
-                group.get(0).done().completeExceptionally(e);
-                return;
-            }
-            for (Pending p : group) {
-                write(List.of(p));
-            }
-        } catch (Error e) {
-            group.forEach(p -> p.done().completeExceptionally(e));
-            throw e;
-        }
+        texts.forEach(listener::receipts);
+        reports.applyAll(group.stream().map(Received::report).toList(), committed);
     }
 
     /** Stores what is waiting, then stops; reports that come later are refused (and delivered again). */
     @Override
     public void close() {
-        synchronized (queue) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            queue.add(STOP);
-        }
-        try {
-            writer.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        writer.close();
     }
 }
