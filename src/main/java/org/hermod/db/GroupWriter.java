@@ -25,6 +25,8 @@ import java.util.function.Supplier;
  */
 public final class GroupWriter<I, O> implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GroupWriter.class);
+
     /** Stores a group; calls {@code committed} with one result per item, in order, as soon as they are stored. */
     @FunctionalInterface
     public interface Store<I, O> {
@@ -119,6 +121,10 @@ public final class GroupWriter<I, O> implements AutoCloseable {
         } catch (RuntimeException e) {
             // answered items are committed: storing them again would store them twice
             List<Pending<I, O>> open = group.stream().filter(p -> !p.done().isDone()).toList();
+            if (open.size() < group.size()) {
+                LOG.warn("{}: after a group of {} was stored and answered: {}", writer.getName(), group.size(),
+                        e.toString(), e);
+            }
             if (open.size() == 1 && group.size() == 1) {
                 open.get(0).done().completeExceptionally(e);
                 return;

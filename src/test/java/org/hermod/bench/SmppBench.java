@@ -124,6 +124,7 @@ class SmppBench {
                     .with(CH + "password", smsc.password).with(CH + "binds", BINDS).with(CH + "window", WINDOW)
                     .with(CH + "delivery-receipts", Boolean.toString(receipts))
                     .with(CH + "dispatchers", System.getProperty("bench.dispatchers", "2"))
+                    .with(CH + "receive-threads", System.getProperty("bench.receive-threads", "16"))
                     .with("hermod.outbox.batch-size", System.getProperty("bench.batch", "1000"))
                     .start();
             try {
