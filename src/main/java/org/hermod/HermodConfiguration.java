@@ -53,6 +53,7 @@ import org.hermod.kannel.DlrUrlPolicy;
 import org.hermod.kannel.KannelDlr;
 import org.hermod.kannel.KannelReceipts;
 import org.hermod.kannel.KannelSendsms;
+import org.hermod.kannel.SendsmsEndpoint;
 import org.hermod.modem.Modems;
 import org.hermod.outbox.DeliveryReports;
 import org.hermod.outbox.Dispatcher;
@@ -214,8 +215,8 @@ public final class HermodConfiguration implements CamelConfiguration {
         registry.bind("kannelDlr", kannelDlr);
         // sendsms gets one request per SMS, many at once: they are committed together, up to 200 per transaction
         GroupCommit kannelCommits = new GroupCommit(jdbc, outbox, clock, 200, "kannel-sendsms");
-        registry.bind("kannelSendsms", new KannelSendsms(users, outbox, kannelCommits, kannelDlr,
-                settings.string("hermod.tenant.default")));
+        SendsmsEndpoint sendsms = new SendsmsEndpoint(new KannelSendsms(users, outbox, kannelCommits, kannelDlr,
+                settings.string("hermod.tenant.default")), errorLog);
         registry.bind("outbox", outbox);
         registry.bind("dispatcher", dispatcher);
         registry.bind("errorReport", new ErrorReport(jdbc, clock, mailer, settings.string("hermod.outbox.error-mail-to", ""),
@@ -264,6 +265,7 @@ public final class HermodConfiguration implements CamelConfiguration {
                             }
                         }
                     }
+                    sendsms.install(ctx, settings.integer("hermod.api.port", 1, 65535));
                     SisRoutes.install(ctx, sisImports);
                     for (LdapImportSettings l : ldapImports) {
                         ctx.addRouteFromTemplate("sis-ldap-" + l.name(), "sis-ldap", Map.of("name", l.name()));

@@ -96,22 +96,6 @@ public final class KannelRequest {
         return new KannelRequest(values);
     }
 
-    /**
-     * Parameters already decoded as UTF-8 by someone else (platform-http's form parsing), looked up by name; a
-     * charset other than UTF-8 cannot be honoured then.
-     */
-    public static KannelRequest decoded(java.util.function.Function<String, String> lookup) {
-        Map<String, String> values = new HashMap<>();
-        for (String name : java.util.List.of("username", "user", "password", "pass", "to", "text", "from", "coding",
-                "smsc", "dlr-mask", "dlr-url", "charset", "udh")) {
-            String v = lookup.apply(name);
-            if (v != null) {
-                values.put(name, v);
-            }
-        }
-        return new KannelRequest(values);
-    }
-
     /** Hermod's own POST (not Kannel's): parameters in the query string, the text as a body of another type. */
     public static KannelRequest queryWithBody(String query, String contentType, byte[] body) {
         KannelRequest q = form(query);

@@ -9,8 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.camel.Exchange;
-import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.hermod.Problem;
 import org.hermod.api.auth.ApiUsers;
 import org.hermod.api.auth.Permission;
@@ -59,36 +57,41 @@ public final class KannelSendsms {
         this.defaultTenant = defaultTenant;
     }
 
-    public String handle(Exchange exchange) {
+    /** The answer to one request: its HTTP status and plain-text body. */
+    public record Answer(int status, String text) {
+    }
+
+    /** Handles one request; {@code body} is the request's body (empty for a GET). */
+    public Answer handle(HttpServerRequest http, byte[] body) {
         KannelRequest p;
         try {
-            p = request(exchange);
+            p = request(http, body);
         } catch (Problem e) {
-            return answer(exchange, 400, e.getMessage() + ", rejected");
+            return answer(400, e.getMessage() + ", rejected");
         }
         String username = p.username();
         String password = p.password();
         Principal caller;
         try {
             if (username == null || password == null) {
-                return answer(exchange, 403, "Authorization failed for sendsms");
+                return answer(403, "Authorization failed for sendsms");
             }
             caller = users.authenticate("Basic " + Base64.getEncoder().encodeToString((username + ":" + password)
-                    .getBytes(StandardCharsets.UTF_8)), peer(exchange)).require(Permission.SMS_SEND);
+                    .getBytes(StandardCharsets.UTF_8)), peer(http)).require(Permission.SMS_SEND);
         } catch (Problem e) {
-            return answer(exchange, 403, "Authorization failed for sendsms");
+            return answer(403, "Authorization failed for sendsms");
         }
         if (p.get("udh") != null) {
-            return answer(exchange, 400, "udh: is not supported: Hermod builds the user data header itself (for "
+            return answer(400, "udh: is not supported: Hermod builds the user data header itself (for "
                     + "concatenated SMS); send the text without udh, rejected");
         }
         String to = p.get("to");
         if (to == null || to.isBlank()) {
-            return answer(exchange, 400, "Missing receiver number, rejected");
+            return answer(400, "Missing receiver number, rejected");
         }
         String text = p.get("text");
         if (text == null) {
-            return answer(exchange, 400, "Missing text, rejected");
+            return answer(400, "Missing text, rejected");
         }
         List<String> numbers = Arrays.stream(to.trim().split("[\\s]+")).filter(s -> !s.isEmpty()).toList();
         String tenant = caller.operator() ? defaultTenant : caller.tenant();
@@ -102,9 +105,9 @@ public final class KannelSendsms {
             Outbox.Queued queued = group.send(plan, caller.username(), dlrUrl == null || dlrMask == 0
                     ? GroupCommit.WithSms.NOTHING : (c, q) -> dlr.register(c, q.requestId(), dlrUrl, dlrMask, sender));
             LOG.debug("sendsms by {}: request {}", caller.username(), queued.requestId());
-            return answer(exchange, 202, "0: Accepted for delivery");
+            return answer(202, "0: Accepted for delivery");
         } catch (Problem e) {
-            return answer(exchange, 400, e.getMessage() + ", rejected");
+            return answer(400, e.getMessage() + ", rejected");
         }
     }
 
@@ -126,22 +129,13 @@ public final class KannelSendsms {
      * X-Kannel-* headers with the text as the body. The X-Kannel headers are read only on POST and only from the
      * request's own headers: platform-http also turns query parameters into message headers.
      */
-    private static KannelRequest request(Exchange exchange) {
-        HttpMessage http = exchange.getIn(HttpMessage.class);
-        if (http == null || http.getRequest() == null) {
-            return KannelRequest.form();
-        }
-        HttpServerRequest request = http.getRequest();
+    private static KannelRequest request(HttpServerRequest request, byte[] body) {
         String query = request.query();
         if (request.method() != HttpMethod.POST) {
             return KannelRequest.form(query);
         }
         String contentType = request.getHeader("Content-Type");
-        byte[] body = exchange.getMessage().getBody(byte[].class);
         if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            if (body == null || body.length == 0) { // platform-http has parsed the form into headers, as UTF-8
-                return KannelRequest.decoded(name -> exchange.getMessage().getHeader(name, String.class));
-            }
             return KannelRequest.form(query, new String(body, StandardCharsets.ISO_8859_1));
         }
         if (request.getHeader("X-Kannel-Username") != null) {
@@ -157,17 +151,12 @@ public final class KannelSendsms {
         return KannelRequest.queryWithBody(query, contentType, body);
     }
 
-    private static String answer(Exchange exchange, int status, String text) {
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
-        return text;
+    private static Answer answer(int status, String text) {
+        return new Answer(status, text);
     }
 
     /** The request's TCP peer address, for the login throttle; never a header. Null outside HTTP. */
-    private static String peer(Exchange exchange) {
-        HttpMessage http = exchange.getIn(HttpMessage.class);
-        return http == null || http.getRequest() == null || http.getRequest().remoteAddress() == null ? null
-                : http.getRequest().remoteAddress().hostAddress();
+    private static String peer(HttpServerRequest http) {
+        return http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
     }
 }

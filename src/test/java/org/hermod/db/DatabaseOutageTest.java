@@ -41,6 +41,15 @@ class DatabaseOutageTest {
             assertThat(during.status()).as(during.toString()).isEqualTo(503);
             assertThat(during.json().get("error").asText()).contains("database is not reachable");
             assertThat(apiMillis).as("the API answers instead of hanging").isLessThan(10_000);
+            // Kannel's sendsms is served outside the API's Camel routes (SendsmsEndpoint): the same fast 503
+            start = System.nanoTime();
+            Http.Response sendsms = anonymous.get("/cgi-bin/sendsms?username=" + HermodApp.ADMIN + "&password="
+                    + java.net.URLEncoder.encode(HermodApp.ADMIN_PASSWORD, java.nio.charset.StandardCharsets.UTF_8)
+                    + "&to=4521000001&text=x");
+            long sendsmsMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(sendsms.status()).as(sendsms.toString()).isEqualTo(503);
+            assertThat(sendsms.raw()).contains("database is not reachable");
+            assertThat(sendsmsMillis).as("sendsms answers instead of hanging").isLessThan(10_000);
 
             await().atMost(Duration.ofSeconds(15)).until(() -> anonymous.get("/observe/health").raw().contains("DOWN"));
             for (String path : new String[] {"/observe/health", "/observe/metrics"}) {

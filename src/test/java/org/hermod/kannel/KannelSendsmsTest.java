@@ -256,6 +256,26 @@ class KannelSendsmsTest {
     }
 
     @Test
+    void aFormBodyInLatin1IsDecodedWithItsCharsetAndAnOversizedBodyIsRefused() throws Exception {
+        // "Hilsen fra Ærø" in ISO-8859-1: Æ is %C6, ø is %F8 (in UTF-8 they would be two bytes each)
+        String form = "username=legacy&password=legacy-password-1&charset=ISO-8859-1&to=" + q("+4521333005")
+                + "&text=Hilsen+fra+%C6r%F8";
+        HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+                        + "/cgi-bin/sendsms")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        assertThat(app.count("select count(*) from sms where text = 'Hilsen fra \u00c6r\u00f8' and recipient = "
+                + "'+4521333005'")).isEqualTo(1);
+
+        String huge = "username=legacy&password=legacy-password-1&to=4521333006&text=" + "x".repeat(300 * 1024);
+        HttpResponse<String> tooLarge = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+                        + "/cgi-bin/sendsms")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(huge)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(app.count("select count(*) from sms where recipient = '+4521333006'")).isZero();
+    }
+
+    @Test
     void wrongCredentialsOrPermissionAreRefusedAndNothingIsQueued() throws Exception {
         long before = app.count("select count(*) from sms");
         HttpResponse<String> wrong = get("username=legacy&password=nope&to=4521333004&text=x");

@@ -10,12 +10,14 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.hermod.Problem;
 import org.hermod.db.Jdbc;
+import org.hermod.db.SharedReads;
 
 /**
  * API accounts and their authentication: HTTP Basic (password checked against its PBKDF2 hash) or
  * Bearer tokens (looked up by SHA-256). A successful Basic check is remembered for a minute
  * ({@link VerifiedPasswords}: only while the user's stored hash is unchanged, bounded), so a client does not pay
- * the deliberate cost of PBKDF2 on every call; the user's row is read on every call, so permissions are current.
+ * the deliberate cost of PBKDF2 on every call; the user's row is read after every call arrived, so permissions are
+ * current (concurrent calls of one user share a read: {@link SharedReads}).
  * An unknown user name costs a PBKDF2 run too, so the answer's timing does not tell which user names exist.
  */
 public final class ApiUsers {
@@ -26,9 +28,16 @@ public final class ApiUsers {
     private final Clock clock;
     private final VerifiedPasswords verified;
     private final LoginThrottle throttle;
+    /** The row a Basic login is checked against, read after each request arrived, shared by concurrent ones. */
+    private final SharedReads<String, List<UserRow>> userRows;
+
+    private record UserRow(String hash, Principal principal) {
+    }
 
     public ApiUsers(Jdbc jdbc, Clock clock) {
         this.jdbc = jdbc;
+        this.userRows = new SharedReads<>(username -> jdbc.query("select * from api_user where username = ?",
+                rs -> new UserRow(rs.getString("password_hash"), map(rs)), username));
         this.clock = clock;
         this.verified = new VerifiedPasswords(clock, java.time.Duration.ofMinutes(1), 10_000);
         this.throttle = new LoginThrottle(clock);
@@ -76,10 +85,7 @@ public final class ApiUsers {
             if (source != null) {
                 throttle.check(username, source);
             }
-            record Row(String hash, Principal principal) {
-            }
-            List<Row> rows = jdbc.query("select * from api_user where username = ?",
-                    rs -> new Row(rs.getString("password_hash"), map(rs)), username);
+            List<UserRow> rows = userRows.get(username);
             if (rows.isEmpty() || !verified.matches(username, password, rows.get(0).hash())) {
                 if (rows.isEmpty()) {
                     Passwords.matches(password, UNKNOWN_USER_HASH); // as slow as a known user: names do not leak
