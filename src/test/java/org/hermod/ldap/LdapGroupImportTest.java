@@ -6,12 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
-import com.unboundid.ldap.listener.InMemoryListenerConfig;
-import com.unboundid.ldap.sdk.Attribute;
-import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
-import com.unboundid.ldap.sdk.schema.Schema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,21 +39,8 @@ class LdapGroupImportTest {
 
     @BeforeEach
     void startLdap() throws Exception {
-        InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("dc=school,dc=dk");
-        config.addAdditionalBindCredentials("cn=hermod,dc=school,dc=dk", "bind-secret");
-        config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", 0));
-        Schema posix = new Schema(new Entry("cn=schema",
-                new Attribute("objectClass", "top", "ldapSubentry", "subschema"),
-                new Attribute("attributeTypes",
-                        "( 1.3.6.1.1.1.1.1 NAME 'gidNumber' EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )",
-                        "( 1.3.6.1.1.1.1.12 NAME 'memberUid' EQUALITY caseExactIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26 )"),
-                new Attribute("objectClasses", "( 1.3.6.1.1.1.2.2 NAME 'posixGroup' SUP top STRUCTURAL MUST ( cn $ gidNumber ) "
-                        + "MAY ( memberUid $ description ) )")));
-        config.setSchema(Schema.mergeSchemas(Schema.getDefaultStandardSchema(), posix));
-        ldap = new InMemoryDirectoryServer(config);
-        ldap.add("dn: dc=school,dc=dk", "objectClass: top", "objectClass: domain", "dc: school");
-        ldap.add("dn: " + PEOPLE, "objectClass: top", "objectClass: organizationalUnit", "ou: people");
-        ldap.add("dn: " + GROUPS, "objectClass: top", "objectClass: organizationalUnit", "ou: groups");
+        InMemoryDirectoryServerConfig config = LdapRuns.schoolConfig(LdapRuns.POSIX_GROUP);
+        ldap = LdapRuns.school(config, "people", "groups");
         ldap.add("dn: ou=elsewhere,dc=school,dc=dk", "objectClass: top", "objectClass: organizationalUnit", "ou: elsewhere");
         ldap.add("dn: cn=7a," + GROUPS, "objectClass: groupOfNames", "cn: 7a", "businessCategory: class", "o: Nordskolen",
                 "member: uid=user01," + PEOPLE, "member: UID=User02, OU=People, DC=School, DC=dk", "member: uid=user03," + PEOPLE);

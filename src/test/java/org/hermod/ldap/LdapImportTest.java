@@ -6,15 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
-import com.unboundid.ldap.listener.InMemoryListenerConfig;
 import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest;
 import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
-import com.unboundid.ldap.sdk.Attribute;
-import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
-import com.unboundid.ldap.sdk.schema.Schema;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -58,20 +54,9 @@ class LdapImportTest {
 
     @BeforeEach
     void startLdap() throws Exception {
-        InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("dc=school,dc=dk");
-        config.addAdditionalBindCredentials("cn=hermod,dc=school,dc=dk", "bind-secret");
-        config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", 0));
-        Schema eduPerson = new Schema(new Entry("cn=schema",
-                new Attribute("objectClass", "top", "ldapSubentry", "subschema"),
-                new Attribute("attributeTypes", "( 1.3.6.1.4.1.5923.1.1.1.1 NAME 'eduPersonAffiliation' "
-                        + "EQUALITY caseIgnoreMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 )"),
-                new Attribute("objectClasses", "( 1.3.6.1.4.1.5923.1.2.2 NAME 'eduPerson' AUXILIARY "
-                        + "MAY eduPersonAffiliation )")));
-        config.setSchema(Schema.mergeSchemas(Schema.getDefaultStandardSchema(), eduPerson));
+        InMemoryDirectoryServerConfig config = LdapRuns.schoolConfig(LdapRuns.EDU_PERSON);
         config.addInMemoryOperationInterceptor(pagedSearches);
-        ldap = new InMemoryDirectoryServer(config);
-        ldap.add("dn: dc=school,dc=dk", "objectClass: top", "objectClass: domain", "dc: school");
-        ldap.add("dn: " + BASE, "objectClass: top", "objectClass: organizationalUnit", "ou: people");
+        ldap = LdapRuns.school(config, "people");
         for (int i = 1; i <= 25; i++) {
             String uid = String.format("user%02d", i);
             ldap.add("dn: uid=" + uid + "," + BASE, "objectClass: inetOrgPerson", "objectClass: eduPerson", "uid: " + uid,

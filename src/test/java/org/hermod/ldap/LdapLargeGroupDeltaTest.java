@@ -6,14 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
-import com.unboundid.ldap.listener.InMemoryListenerConfig;
 import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest;
 import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
-import com.unboundid.ldap.sdk.Attribute;
-import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
-import com.unboundid.ldap.sdk.schema.Schema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,22 +56,9 @@ class LdapLargeGroupDeltaTest {
 
     @BeforeEach
     void startLdap() throws Exception {
-        InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("dc=school,dc=dk");
-        config.addAdditionalBindCredentials("cn=hermod,dc=school,dc=dk", "bind-secret");
-        config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", 0));
-        Schema posix = new Schema(new Entry("cn=schema",
-                new Attribute("objectClass", "top", "ldapSubentry", "subschema"),
-                new Attribute("attributeTypes",
-                        "( 1.3.6.1.1.1.1.1 NAME 'gidNumber' EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )",
-                        "( 1.3.6.1.1.1.1.12 NAME 'memberUid' EQUALITY caseExactIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26 )"),
-                new Attribute("objectClasses", "( 1.3.6.1.1.1.2.2 NAME 'posixGroup' SUP top STRUCTURAL MUST ( cn $ gidNumber ) "
-                        + "MAY ( memberUid $ description ) )")));
-        config.setSchema(Schema.mergeSchemas(Schema.getDefaultStandardSchema(), posix));
+        InMemoryDirectoryServerConfig config = LdapRuns.schoolConfig(LdapRuns.POSIX_GROUP);
         config.addInMemoryOperationInterceptor(searches);
-        ldap = new InMemoryDirectoryServer(config);
-        ldap.add("dn: dc=school,dc=dk", "objectClass: top", "objectClass: domain", "dc: school");
-        ldap.add("dn: " + PEOPLE, "objectClass: top", "objectClass: organizationalUnit", "ou: people");
-        ldap.add("dn: " + GROUPS, "objectClass: top", "objectClass: organizationalUnit", "ou: groups");
+        ldap = LdapRuns.school(config, "people", "groups");
         List<String> members = new ArrayList<>(List.of("dn: cn=all," + GROUPS, "objectClass: groupOfNames", "cn: all",
                 // no such entry, not matching the filter (a device), a nested group outside base-dn
                 "member: uid=ghost," + PEOPLE, "member: cn=printer," + PEOPLE, "member: cn=band," + GROUPS));

@@ -4,6 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
+import com.unboundid.ldap.listener.InMemoryListenerConfig;
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.schema.Schema;
+import com.unboundid.ldif.LDIFException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,10 +19,53 @@ import org.hermod.testing.HermodApp;
 import org.hermod.testing.MutableClock;
 import org.hermod.testing.TestDatabases;
 
-/** What the LDAP import tests share: an application with LDAP import {@code school}, and a run through the jobs API. */
+/**
+ * What the LDAP import tests share: the school's directory (UnboundID's in-memory server for dc=school,dc=dk with
+ * Hermod's bind account), an application with LDAP import {@code school}, and a run through the jobs API.
+ */
 final class LdapRuns {
 
+    /** posixGroup with gidNumber and memberUid (RFC 2307), which UnboundID's standard schema lacks. */
+    static final Schema POSIX_GROUP = new Schema(new Entry("cn=schema",
+            new Attribute("objectClass", "top", "ldapSubentry", "subschema"),
+            new Attribute("attributeTypes",
+                    "( 1.3.6.1.1.1.1.1 NAME 'gidNumber' EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )",
+                    "( 1.3.6.1.1.1.1.12 NAME 'memberUid' EQUALITY caseExactIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26 )"),
+            new Attribute("objectClasses", "( 1.3.6.1.1.1.2.2 NAME 'posixGroup' SUP top STRUCTURAL MUST ( cn $ gidNumber ) "
+                    + "MAY ( memberUid $ description ) )")));
+    /** eduPerson's eduPersonAffiliation. */
+    static final Schema EDU_PERSON = new Schema(new Entry("cn=schema",
+            new Attribute("objectClass", "top", "ldapSubentry", "subschema"),
+            new Attribute("attributeTypes", "( 1.3.6.1.4.1.5923.1.1.1.1 NAME 'eduPersonAffiliation' "
+                    + "EQUALITY caseIgnoreMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 )"),
+            new Attribute("objectClasses", "( 1.3.6.1.4.1.5923.1.2.2 NAME 'eduPerson' AUXILIARY "
+                    + "MAY eduPersonAffiliation )")));
+
     private LdapRuns() {
+    }
+
+    /**
+     * The configuration of the school's directory: suffix dc=school,dc=dk, Hermod's bind account, plain LDAP on a free
+     * port, the standard schema plus {@code extra}. Add interceptors, then {@link #school}.
+     */
+    static InMemoryDirectoryServerConfig schoolConfig(Schema extra) throws LDAPException {
+        InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("dc=school,dc=dk");
+        config.addAdditionalBindCredentials("cn=hermod,dc=school,dc=dk", "bind-secret");
+        config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", 0));
+        config.setSchema(Schema.mergeSchemas(Schema.getDefaultStandardSchema(), extra));
+        return config;
+    }
+
+    /** The server, not yet listening, holding dc=school,dc=dk and an organizational unit for each of {@code units}. */
+    static InMemoryDirectoryServer school(InMemoryDirectoryServerConfig config, String... units)
+            throws LDAPException, LDIFException {
+        InMemoryDirectoryServer ldap = new InMemoryDirectoryServer(config);
+        ldap.add("dn: dc=school,dc=dk", "objectClass: top", "objectClass: domain", "dc: school");
+        for (String unit : units) {
+            ldap.add("dn: ou=" + unit + ",dc=school,dc=dk", "objectClass: top", "objectClass: organizationalUnit",
+                    "ou: " + unit);
+        }
+        return ldap;
     }
 
     /**
