@@ -265,8 +265,21 @@ public final class DirectoryWriter implements Sink {
             timed("missing", this::endMissing);
         }
         LOG.debug("SIS import #{}: merge took {} ms", o.importId(), (System.nanoTime() - t0) / 1_000_000);
+        afterMerge.run(c);
         return counts();
     }
+
+    /** What runs on the import's connection when a merge is done, before the caller commits. */
+    @FunctionalInterface
+    interface AfterMerge {
+        void run(Connection c) throws SQLException;
+    }
+
+    /**
+     * A seam for tests only, nothing in production sets it: {@code SisImportLocksPostgresIT} holds an import open
+     * here, its directory rows written and not committed, to send while it holds its locks.
+     */
+    static volatile AfterMerge afterMerge = c -> { };
 
     /** Set by {@link #finish} when the deletion threshold held this import; nothing was merged then. */
     public Hold held() {
