@@ -21,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kannel's {@code /cgi-bin/sendsms} for existing senders (routes/kannel.camel.yaml): {@code username},
+ * Kannel's {@code /cgi-bin/sendsms} for existing senders (served by {@link SendsmsEndpoint}): {@code username},
  * {@code password}, {@code to} (several separated by spaces), {@code text} (in {@code charset}), and optionally
  * {@code smsc} (a Hermod channel name). Parameters come from the query string or a form body, or, on POST, from
  * Kannel's X-Kannel-* headers with the text as the body ({@link KannelRequest}). A request with {@code udh} is
@@ -127,7 +127,7 @@ public final class KannelSendsms {
      * The request's parameters from the real HTTP request: the raw query string (Camel's headers hold its values
      * already decoded as UTF-8, which loses a text in another charset), a form body, or on POST Kannel's
      * X-Kannel-* headers with the text as the body. The X-Kannel headers are read only on POST and only from the
-     * request's own headers: platform-http also turns query parameters into message headers.
+     * request's own headers, never from query parameters of that name.
      */
     private static KannelRequest request(HttpServerRequest request, byte[] body) {
         String query = request.query();
@@ -155,7 +155,7 @@ public final class KannelSendsms {
         return new Answer(status, text);
     }
 
-    /** The request's TCP peer address, for the login throttle; never a header. Null outside HTTP. */
+    /** The request's TCP peer address, for the login throttle; never a header. */
     private static String peer(HttpServerRequest http) {
         return http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
     }
